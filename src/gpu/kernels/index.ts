@@ -1,0 +1,17 @@
+/** All kernels, and the list of pipelines to compile ahead of use. */
+import type { PipelineKey } from '../pipelines';
+import { ELEMENTWISE_PIPELINES } from './elementwise';
+import { MATMUL_PIPELINES } from './matmul';
+import { REDUCE_PIPELINES } from './reduce';
+import { rmsnormPipeline } from './rmsnorm';
+import { softmaxPipeline } from './softmax';
+
+export * as elementwise from './elementwise';
+export { matmul } from './matmul';
+export { reduceRows } from './reduce';
+export { rmsnorm } from './rmsnorm';
+export { softmaxRows } from './softmax';
+
+export const ALL_PIPELINES: PipelineKey[] = [
+  ...MATMUL_PIPELINES, ...ELEMENTWISE_PIPELINES, softmaxPipeline, rmsnormPipeline, ...REDUCE_PIPELINES,
+];

@@ -1,0 +1,58 @@
+// The kernel contract in Node: every kernel against its CPU reference on WebGPU (Dawn).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GpuContext } from '../context';
+import { acquireNodeGpu, releaseNodeGpu } from '../node';
+import { KERNEL_CASES, runKernelCase } from '../testing/kernel-suite';
+import { ALL_PIPELINES } from './index';
+import { matmul } from './matmul';
+import { compareArrays } from '../../core/testing/compare';
+import { matmul as refMatmul } from '../../core/ref/matmul';
+import { Rng } from '../../core/rng';
+
+let ctx: GpuContext;
+
+beforeAll(async () => {
+  ctx = await acquireNodeGpu();
+  await ctx.pipelines.prepare(ALL_PIPELINES);
+});
+
+afterAll(() => {
+  ctx?.destroy();
+  releaseNodeGpu();
+});
+
+describe('kernels match their CPU references on WebGPU (Node)', () => {
+  it('compiles every pipeline ahead of use', () => {
+    expect(ctx.pipelines.size).toBe(ALL_PIPELINES.length);
+  });
+
+  for (const c of KERNEL_CASES) {
+    it(c.name, async () => {
+      const r = await runKernelCase(ctx, c);
+      expect(r.ok, r.message).toBe(true);
+      expect(r.n).toBeGreaterThan(0);
+    });
+  }
+
+  it('the comparator catches a wrong result (one corrupted element)', async () => {
+    const rng = new Rng(99);
+    const a = rng.uniformArray(17 * 9);
+    const b = rng.uniformArray(9 * 5);
+    const ta = ctx.upload(a, [17, 9], 'a');
+    const tb = ctx.upload(b, [9, 5], 'b');
+    const bt = ctx.batch();
+    const c = await matmul(ctx, bt, ta, tb);
+    bt.submit();
+    const got = await ctx.read(c);
+    const ref = refMatmul(a, b, 17, 9, 5);
+    expect(compareArrays(got, ref, { atol: 1e-4, rtol: 1e-4 }).ok).toBe(true);
+    got[40] += 1e-3;
+    const bad = compareArrays(got, ref, { atol: 1e-4, rtol: 1e-4 });
+    expect(bad.ok).toBe(false);
+    expect(bad.worstIndex).toBe(40);
+    // A transposed-B result for a non-transposed problem is caught as well.
+    const wrong = refMatmul(a, b, 17, 9, 5).reverse();
+    expect(compareArrays(got, wrong, { atol: 1e-4, rtol: 1e-4 }).ok).toBe(false);
+    ctx.release(ta, tb, c);
+  });
+});
