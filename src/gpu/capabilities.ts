@@ -15,6 +15,12 @@ export interface CapabilityReport {
   limits: Record<string, number>;
 }
 
+/** navigator.gpu where the page or worker has one (pure check; importable by the UI). */
+export function getNavigatorGpu(): GPU | undefined {
+  const nav = (globalThis as { navigator?: Navigator }).navigator;
+  return nav && 'gpu' in nav ? nav.gpu : undefined;
+}
+
 /** The limits worth showing to a user, in display order. */
 export const KEY_LIMITS = [
   'maxStorageBufferBindingSize',

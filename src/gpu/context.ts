@@ -38,7 +38,7 @@ export class GpuContext {
     // Validation errors outside an error scope would otherwise only reach the console; keep the
     // first one and raise it at the next readback so that a dropped dispatch never goes unseen.
     device.addEventListener('uncapturederror', (ev) => {
-      const msg = (ev as GPUUncapturedErrorEvent).error.message;
+      const msg = (ev).error.message;
       this.pendingError ??= msg;
     });
     void device.lost.then((info) => {
@@ -146,10 +146,12 @@ export class GpuContext {
     let result: T;
     try {
       result = await fn();
-    } finally {
-      const err = await this.device.popErrorScope();
-      if (err) throw new GpuValidationError(`WebGPU validation error: ${err.message}`);
+    } catch (e) {
+      await this.device.popErrorScope();
+      throw e;
     }
+    const err = await this.device.popErrorScope();
+    if (err) throw new GpuValidationError(`WebGPU validation error: ${err.message}`);
     return result;
   }
 

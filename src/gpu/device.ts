@@ -5,6 +5,7 @@
  */
 import { WebGpuUnavailableError, WEBGPU_HELP } from './errors';
 import { GpuContext } from './context';
+import { getNavigatorGpu } from './capabilities';
 
 /** Features the kernels use when present; none is required. */
 export const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups', 'shader-f16'];
@@ -16,11 +17,6 @@ export interface AcquireOptions {
   /** 'compatibility' for OpenGL ES adapters (llvmpipe); 'core' otherwise. */
   featureLevel?: 'core' | 'compatibility';
   label?: string;
-}
-
-export function getNavigatorGpu(): GPU | undefined {
-  const nav = (globalThis as { navigator?: Navigator }).navigator;
-  return nav && 'gpu' in nav ? nav.gpu : undefined;
 }
 
 export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext> {

@@ -6,11 +6,11 @@
  */
 import { StudioError } from '../core/errors';
 
-const files = import.meta.glob('../../shaders/**/*.wgsl', {
+const files: Record<string, string> = import.meta.glob<string>('../../shaders/**/*.wgsl', {
   query: '?raw',
   import: 'default',
   eager: true,
-}) as Record<string, string>;
+});
 
 const byName = new Map<string, string>();
 for (const [path, src] of Object.entries(files)) {
