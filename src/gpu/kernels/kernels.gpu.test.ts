@@ -8,6 +8,7 @@ import { matmul } from './matmul';
 import { compareArrays } from '../../core/testing/compare';
 import { matmul as refMatmul } from '../../core/ref/matmul';
 import { Rng } from '../../core/rng';
+import { DeviceLostError, GpuValidationError } from '../errors';
 
 let ctx: GpuContext;
 
@@ -54,5 +55,30 @@ describe('kernels match their CPU references on WebGPU (Node)', () => {
     const wrong = refMatmul(a, b, 17, 9, 5).reverse();
     expect(compareArrays(got, wrong, { atol: 1e-4, rtol: 1e-4 }).ok).toBe(false);
     ctx.release(ta, tb, c);
+  });
+});
+
+describe('runtime errors on a real device', () => {
+  it('an invalid command surfaces as GpuValidationError at the next readback', async () => {
+    const c = await acquireNodeGpu();
+    const t = c.upload(new Float32Array(4), [4], 't');
+    // Binding one buffer both read-only and read-write in one dispatch is invalid.
+    const b = c.batch();
+    await b.add({ label: 'alias', pipeline: { shader: 'elementwise', constants: { OP: 0, WG: 256 } }, bindings: [t.buffer, t.buffer, t.buffer], uniforms: new ArrayBuffer(16), workgroups: [1] });
+    b.submit();
+    await expect(c.read(t)).rejects.toBeInstanceOf(GpuValidationError);
+    c.destroy();
+  });
+
+  it('a lost device surfaces DeviceLostError, and a new device works again', async () => {
+    const c = await acquireNodeGpu();
+    c.device.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.isLost).toBe(true);
+    expect(() => c.tensor([4], 'x')).toThrow(DeviceLostError);
+    const again = await acquireNodeGpu();
+    const r = await runKernelCase(again, KERNEL_CASES[1]);
+    expect(r.ok).toBe(true);
+    again.destroy();
   });
 });
