@@ -96,8 +96,8 @@ export function parseModelConfig(raw: unknown): ModelConfig {
       { modelType: String(c.model_type) },
     );
   }
-  const act = c.hidden_act ?? 'silu';
-  if (act !== 'silu') throw new ModelConfigError(`hidden_act "${String(act)}" is not supported; the engine implements SwiGLU (silu).`);
+  const act = typeof c.hidden_act === 'string' ? c.hidden_act : 'silu';
+  if (act !== 'silu') throw new ModelConfigError(`hidden_act "${act}" is not supported; the engine implements SwiGLU (silu).`);
   const hiddenSize = num(c, 'hidden_size');
   const numHeads = num(c, 'num_attention_heads');
   const numLayers = num(c, 'num_hidden_layers');
