@@ -1,0 +1,162 @@
+/**
+ * One decoder layer on a ComputeBackend, HF Qwen2 / Llama / Mistral / Qwen2-MoE / Mixtral order:
+ *   h = RMSNorm(x); q, k, v = h Wq^T (+b), ...; RoPE(q, k); a = causal GQA attention; x += a Wo^T
+ *   h = RMSNorm(x); x += FFN(h)
+ * FFN is SwiGLU down(silu(gate h) * up h), or an MoE block: p = softmax(router h) over all E
+ * experts, top-k, optional renormalisation, y = sum_k p_k expert_k(h)
+ * (+ sigmoid(shared_gate h) * shared(h) for Qwen2-MoE). Experts run on the rows routed to them
+ * (gather -> FFN -> weighted scatter), or on every row when outputs are tapped (dense mode).
+ */
+import type { BackendTensor, ComputeBackend, RopeTable, Routing } from '../core/backend';
+import { tokensPerExpert } from '../core/ref/moe';
+import type { ModelConfig } from './config';
+import type { RouteOverride, Taps } from './taps';
+import type { FfnWeights, LayerWeights, MoeWeights } from './weights';
+
+/** Consecutive rows [start, start + length) forming one independent sequence. */
+export interface Segment {
+  start: number;
+  length: number;
+}
+
+/** Keys and values of earlier positions (post-RoPE), per layer, for one sequence. */
+export interface KvCache<T> {
+  k: (T | null)[];
+  v: (T | null)[];
+  length: number;
+}
+
+export interface LayerContext<T extends BackendTensor> {
+  be: ComputeBackend<T>;
+  cfg: ModelConfig;
+  rope: RopeTable;
+  layer: number;
+  positions: Int32Array;
+  segments: Segment[];
+  cache: KvCache<T> | null;
+  taps: Taps<T>;
+  routeOverride?: RouteOverride;
+  denseExperts: boolean;
+}
+
+function range(start: number, n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => start + i);
+}
+
+async function attentionBlock<T extends BackendTensor>(c: LayerContext<T>, w: LayerWeights<T>, h: T): Promise<T> {
+  const { be, cfg } = c;
+  const q0 = await be.linear(h, w.q, w.qBias);
+  const k0 = await be.linear(h, w.k, w.kBias);
+  const v = await be.linear(h, w.v, w.vBias);
+  const q = await be.rope(q0, cfg.numHeads, cfg.headDim, c.positions, c.rope);
+  const k = await be.rope(k0, cfg.numKvHeads, cfg.headDim, c.positions, c.rope);
+  be.release(q0, k0);
+  const opts = {
+    nHeads: cfg.numHeads, nKvHeads: cfg.numKvHeads, headDim: cfg.headDim,
+    queryOffset: 0, slidingWindow: cfg.slidingWindow, scale: 1 / Math.sqrt(cfg.headDim),
+  };
+  let a: T;
+  if (c.cache) {
+    const l = c.layer;
+    const pk = c.cache.k[l];
+    const pv = c.cache.v[l];
+    const kk = pk ? await be.concatRows(pk, k) : k;
+    const vv = pv ? await be.concatRows(pv, v) : v;
+    a = await be.attention(q, kk, vv, { ...opts, queryOffset: c.cache.length });
+    be.release(pk, pv);
+    if (pk) be.release(k, v);
+    c.cache.k[l] = kk;
+    c.cache.v[l] = vv;
+  } else if (c.segments.length === 1) {
+    a = await be.attention(q, k, v, opts);
+    be.release(k, v);
+  } else {
+    // Independent sequences in one batch: attention per segment, results scattered into place.
+    a = await be.zeros(q.shape);
+    for (const s of c.segments) {
+      const rows = range(s.start, s.length);
+      const [qs, ks, vs] = [await be.gatherRows(q, rows), await be.gatherRows(k, rows), await be.gatherRows(v, rows)];
+      const as = await be.attention(qs, ks, vs, opts);
+      await be.scatterAddRows(a, as, rows, new Float32Array(s.length).fill(1));
+      be.release(qs, ks, vs, as);
+    }
+    be.release(k, v);
+  }
+  be.release(q);
+  const o = await be.linear(a, w.o);
+  be.release(a);
+  return o;
+}
+
+/** SwiGLU FFN; taps h before down_proj. */
+async function ffn<T extends BackendTensor>(
+  c: LayerContext<T>, f: FfnWeights<T>, x: T, expert: number | 'shared' | null, rows: Int32Array | null,
+): Promise<T> {
+  const { be } = c;
+  const g = await be.linear(x, f.gate);
+  const u = await be.linear(x, f.up);
+  const h = await be.siluMul(g, u);
+  be.release(g, u);
+  if (c.taps.ffnHidden) await c.taps.ffnHidden({ layer: c.layer, expert, rows, h });
+  const y = await be.linear(h, f.down);
+  be.release(h);
+  return y;
+}
+
+async function moeBlock<T extends BackendTensor>(c: LayerContext<T>, m: MoeWeights<T>, h: T): Promise<{ y: T; routing: Routing }> {
+  const { be, cfg } = c;
+  const moe = cfg.moe!;
+  const logits = await be.linear(h, m.router);
+  let routing = await be.routeTopK(logits, moe.topK, moe.normTopkProb);
+  be.release(logits);
+  if (c.routeOverride) routing = c.routeOverride(c.layer, routing);
+  if (c.taps.routing) await c.taps.routing({ layer: c.layer, routing });
+  const n = h.shape[0];
+  const acc = await be.zeros([n, cfg.hiddenSize]);
+  const perExpert = tokensPerExpert(routing);
+  const dense = c.denseExperts || c.taps.expertOutput !== undefined;
+  for (let e = 0; e < m.experts.length; e++) {
+    const { rows, weights } = perExpert[e];
+    if (dense) {
+      const y = await ffn(c, m.experts[e], h, e, null);
+      if (c.taps.expertOutput) await c.taps.expertOutput({ layer: c.layer, expert: e, y });
+      if (rows.length > 0) await be.scatterAddRows(acc, y, rows, weights, rows);
+      be.release(y);
+    } else if (rows.length > 0) {
+      const xe = await be.gatherRows(h, rows);
+      const y = await ffn(c, m.experts[e], xe, e, rows);
+      await be.scatterAddRows(acc, y, rows, weights);
+      be.release(xe, y);
+    }
+  }
+  if (!m.shared || !m.sharedGate) return { y: acc, routing };
+  const s = await ffn(c, m.shared, h, 'shared', null);
+  const g = await be.linear(h, m.sharedGate);
+  const gs = await be.mulSigmoidRows(s, g);
+  const y = await be.add(acc, gs);
+  be.release(s, g, gs, acc);
+  return { y, routing };
+}
+
+/** Run layer c.layer on the residual stream x [rows, H]; returns the new stream (x is released). */
+export async function decoderLayer<T extends BackendTensor>(
+  c: LayerContext<T>, w: LayerWeights<T>, x: T,
+): Promise<{ x: T; routing: Routing | null }> {
+  const { be, cfg } = c;
+  if (c.taps.residual) await c.taps.residual({ layer: c.layer, point: 'input', x });
+  const h = await be.rmsnorm(x, w.inputNorm, cfg.rmsNormEps);
+  const a = await attentionBlock(c, w, h);
+  be.release(h);
+  const mid = await be.add(x, a);
+  be.release(x, a);
+  if (c.taps.residual) await c.taps.residual({ layer: c.layer, point: 'mid', x: mid });
+  const h2 = await be.rmsnorm(mid, w.postNorm, cfg.rmsNormEps);
+  let f: T;
+  let routing: Routing | null = null;
+  if (w.moe) ({ y: f, routing } = await moeBlock(c, w.moe, h2));
+  else f = await ffn(c, w.mlp!, h2, null, null);
+  be.release(h2);
+  const out = await be.add(mid, f);
+  be.release(mid, f);
+  return { x: out, routing };
+}
