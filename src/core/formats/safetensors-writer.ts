@@ -132,7 +132,7 @@ export function planShards(tensors: readonly PlannedTensor[], dtype: Dtype, maxS
 export { SAFETENSORS_INDEX_FILE };
 
 /** A sink that collects everything in memory (tests, small exports). */
-export function memorySink(): ByteSink & { bytes(): Uint8Array; closed: boolean } {
+export function memorySink(): ByteSink & { close(): Promise<void>; bytes(): Uint8Array; closed: boolean } {
   const parts: Uint8Array[] = [];
   const sink = {
     closed: false,

@@ -185,7 +185,13 @@ describe('streaming writer', () => {
     it(`writes the same bytes as the in-memory serialiser (${dtype}), header first`, async () => {
       const sink = memorySink();
       const chunks: number[] = [];
-      const spy = { write: (c: Uint8Array) => (chunks.push(c.length), sink.write(c)), close: () => sink.close() };
+      const spy = {
+        write: (c: Uint8Array) => {
+          chunks.push(c.length);
+          return sink.write(c);
+        },
+        close: () => sink.close(),
+      };
       const w = await SafetensorsStreamWriter.begin(spy, tensors, { dtype, chunkElements: 4 });
       expect(chunks.length).toBe(1);
       expect(w.expected).toBe('w');
