@@ -1,7 +1,10 @@
 /**
  * safetensors, the Hugging Face weight format (FORMATS.md): an 8-byte little-endian header
  * length N, N bytes of JSON {name: {dtype, shape, data_offsets}, "__metadata__"?}, then the data.
- * This module parses and validates headers, decodes F32/F16/BF16 into f32 and serialises f32/bf16.
+ * This module parses and validates headers, decodes F32/F16/BF16 into f32 and encodes f32 into
+ * F32/F16/BF16. Lazy reads by byte range live in safetensors-file.ts, shards in
+ * safetensors-index.ts, the streaming writer in safetensors-writer.ts.
+ * Reference: https://github.com/huggingface/safetensors (format spec and its validation rules).
  */
 import { StudioError, registerError } from '../errors';
 
@@ -12,6 +15,8 @@ registerError('SAFETENSORS_FORMAT', SafetensorsFormatError);
 
 export type Dtype = 'F32' | 'F16' | 'BF16';
 export const DTYPE_BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2 };
+/** dtypes the format defines that the studio does not read (named so the error can say so). */
+const OTHER_DTYPES = new Set(['F64', 'I64', 'I32', 'I16', 'I8', 'U64', 'U32', 'U16', 'U8', 'BOOL', 'F8_E4M3', 'F8_E5M2', 'F8_E8M0', 'F4', 'F6_E2M3', 'F6_E3M2', 'C64']);
 /** Headers above this size are rejected (FORMATS.md). */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
@@ -65,13 +70,22 @@ export function parseHeader(headerJson: Uint8Array, fileSize?: number, file = 's
   let metadata: Record<string, string> = {};
   for (const [name, v] of Object.entries(obj as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      metadata = (v ?? {}) as Record<string, string>;
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('__metadata__ is not an object', file);
+      for (const [k, mv] of Object.entries(v as Record<string, unknown>)) {
+        if (typeof mv !== 'string') fail(`__metadata__.${k} is not a string`, file);
+      }
+      metadata = v as Record<string, string>;
       continue;
     }
     const e = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof e?.dtype !== 'string') fail(`tensor ${name} has no dtype`, file);
-    if (!(e.dtype in DTYPE_BYTES)) {
-      fail(`tensor ${name} has dtype ${e.dtype}; only F32, F16 and BF16 are supported`, file);
+    if (!Object.prototype.hasOwnProperty.call(DTYPE_BYTES, e.dtype)) {
+      const why = OTHER_DTYPES.has(e.dtype) ? 'a dtype the studio does not read (quantised or integer weights)' : 'an unknown dtype';
+      throw new SafetensorsFormatError(
+        `${file}: tensor ${name} has dtype ${e.dtype}, ${why}. Only F32, F16 and BF16 weights are supported; ` +
+          'pick a revision or repository with unquantised float weights.',
+        { file, tensor: name, dtype: e.dtype },
+      );
     }
     const shape = e.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
@@ -84,6 +98,7 @@ export function parseHeader(headerJson: Uint8Array, fileSize?: number, file = 's
     const [begin, end] = offs as [number, number];
     const dtype = e.dtype as Dtype;
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (end < begin) fail(`tensor ${name} has data_offsets [${begin}, ${end}] that end before they begin`, file);
     if (end - begin !== numel * DTYPE_BYTES[dtype]) {
       fail(`tensor ${name}: ${end - begin} bytes for shape [${(shape as number[]).join(', ')}] ${dtype}`, file);
     }
@@ -98,6 +113,9 @@ export function parseHeader(headerJson: Uint8Array, fileSize?: number, file = 's
     if (t.begin < pos) fail(`tensor ${t.name} overlaps the previous tensor`, file);
     if (t.begin > pos) fail(`gap before tensor ${t.name}: data is not contiguous`, file);
     pos = t.end;
+  }
+  if (fileSize !== undefined && dataStart + pos !== fileSize) {
+    fail(`the tensors end at byte ${dataStart + pos} but the file has ${fileSize} bytes (truncated or trailing data)`, file);
   }
   return { dataStart, tensors, metadata };
 }
@@ -143,6 +161,37 @@ export function f32ToBf16Bits(x: number): number {
   return ((u + rounding) >>> 16) & 0xffff;
 }
 
+const f32Scratch = new Float32Array(1);
+const u32Scratch = new Uint32Array(f32Scratch.buffer);
+
+/** f32 -> f16 bits with round-to-nearest-even; overflow goes to infinity, NaN stays NaN. */
+export function f32ToF16Bits(x: number): number {
+  f32Scratch[0] = x;
+  const u = u32Scratch[0];
+  const sign = (u >>> 16) & 0x8000;
+  const exp = (u >>> 23) & 0xff;
+  let mant = u & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    // Subnormal half: value = half * 2^-24.
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && half & 1)) half++;
+    return sign | half;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  // A carry out of the mantissa correctly bumps the exponent (up to infinity).
+  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
+  return sign | h;
+}
+
 /** Read one tensor of an in-memory file as f32. */
 export function readTensor(bytes: Uint8Array, header: SafetensorsHeader, name: string): Float32Array {
   const t = header.tensors.get(name);
@@ -158,15 +207,16 @@ export interface TensorToWrite {
 
 /** Header JSON bytes (padded with spaces to a multiple of 8, as the reference writer does). */
 export function buildHeader(
-  tensors: readonly { name: string; shape: number[]; numel: number }[],
-  dtype: 'F32' | 'BF16',
+  tensors: readonly { name: string; shape: number[]; numel: number; dtype?: Dtype }[],
+  dtype: Dtype,
   metadata: Record<string, string> = { format: 'pt' },
 ): Uint8Array {
   const obj: Record<string, unknown> = { __metadata__: metadata };
   let off = 0;
   for (const t of tensors) {
-    const nbytes = t.numel * DTYPE_BYTES[dtype];
-    obj[t.name] = { dtype, shape: t.shape, data_offsets: [off, off + nbytes] };
+    const dt = t.dtype ?? dtype;
+    const nbytes = t.numel * DTYPE_BYTES[dt];
+    obj[t.name] = { dtype: dt, shape: t.shape, data_offsets: [off, off + nbytes] };
     off += nbytes;
   }
   let json = JSON.stringify(obj);
@@ -179,7 +229,7 @@ export function buildHeader(
 }
 
 /** Encode one tensor's data as little-endian bytes of the given dtype. */
-export function encodeTensor(data: Float32Array, dtype: 'F32' | 'BF16'): Uint8Array {
+export function encodeTensor(data: Float32Array, dtype: Dtype): Uint8Array {
   if (dtype === 'F32') {
     const out = new Uint8Array(data.length * 4);
     const dv = new DataView(out.buffer);
@@ -188,14 +238,15 @@ export function encodeTensor(data: Float32Array, dtype: 'F32' | 'BF16'): Uint8Ar
   }
   const out = new Uint8Array(data.length * 2);
   const dv = new DataView(out.buffer);
-  for (let i = 0; i < data.length; i++) dv.setUint16(i * 2, f32ToBf16Bits(data[i]), true);
+  const enc = dtype === 'BF16' ? f32ToBf16Bits : f32ToF16Bits;
+  for (let i = 0; i < data.length; i++) dv.setUint16(i * 2, enc(data[i]), true);
   return out;
 }
 
 /** Serialise tensors (in the given order) into one safetensors file in memory. */
 export function serializeSafetensors(
   tensors: readonly TensorToWrite[],
-  dtype: 'F32' | 'BF16' = 'F32',
+  dtype: Dtype = 'F32',
   metadata: Record<string, string> = { format: 'pt' },
 ): Uint8Array {
   const header = buildHeader(tensors.map((t) => ({ name: t.name, shape: t.shape, numel: t.data.length })), dtype, metadata);
