@@ -4,39 +4,10 @@
  * sources that have that token (a token known to one source keeps that source's row).
  *
  * Inputs: N embedding matrices E_i [V_i, H] and, for each source, `idMaps[i][u]` = the source's
- * id of union token u, or -1 when the source lacks it. Output: [V_union, H].
+ * id of union token u, or -1 when the source lacks it (`fromUnion` of
+ * core/tokenizer/vocab-union.ts). Output: [V_union, H].
  */
 import { InvalidArgumentError } from '../errors';
-
-export interface VocabUnion {
-  /** Token strings of the merged vocabulary, in merged-id order. */
-  tokens: string[];
-  /** idMaps[i][u]: source i's id of merged token u, or -1. */
-  idMaps: Int32Array[];
-}
-
-/** Union by token string: the anchor's (first) order first, then new tokens in source order. */
-export function unionVocab(vocabs: readonly (readonly string[])[]): VocabUnion {
-  const index = new Map<string, number>();
-  const tokens: string[] = [];
-  for (const v of vocabs) {
-    for (const tok of v) {
-      if (!index.has(tok)) {
-        index.set(tok, tokens.length);
-        tokens.push(tok);
-      }
-    }
-  }
-  const idMaps = vocabs.map((v) => {
-    const m = new Int32Array(tokens.length).fill(-1);
-    v.forEach((tok, id) => {
-      const u = index.get(tok)!;
-      if (m[u] === -1) m[u] = id;
-    });
-    return m;
-  });
-  return { tokens, idMaps };
-}
 
 export function selectiveEmbeddings(
   embeds: readonly Float32Array[], hidden: number, idMaps: readonly Int32Array[], weights?: readonly number[],

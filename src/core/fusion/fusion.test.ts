@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
 import { maxAbsDiff } from '../testing/compare';
 import { cosine, linearMean, slerp, sphericalMean } from './interpolate';
-import { selectiveEmbeddings, unionVocab } from './embeddings';
+import { selectiveEmbeddings } from './embeddings';
+import { unionVocabularies } from '../tokenizer/vocab-union';
+
+const unionVocab = (vs: string[][]) => {
+  const u = unionVocabularies(vs.map((v) => new Map(v.map((t, i) => [t, i]))));
+  return { tokens: u.tokens, idMaps: u.fromUnion };
+};
 
 const rng = new Rng(11);
 const norm = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
