@@ -5,6 +5,10 @@ import { MATMUL_PIPELINES } from './matmul';
 import { REDUCE_PIPELINES } from './reduce';
 import { rmsnormPipeline } from './rmsnorm';
 import { softmaxPipeline } from './softmax';
+import { attentionPipeline } from './attention';
+import { ropePipeline } from './rope';
+import { gatherPipeline, rowScalePipeline, scatterAddPipeline } from './rows';
+import { xentPipeline } from './xent';
 
 export * as elementwise from './elementwise';
 export { matmul } from './matmul';
@@ -14,4 +18,6 @@ export { softmaxRows } from './softmax';
 
 export const ALL_PIPELINES: PipelineKey[] = [
   ...MATMUL_PIPELINES, ...ELEMENTWISE_PIPELINES, softmaxPipeline, rmsnormPipeline, ...REDUCE_PIPELINES,
+  // Transformer engine kernels (src/gpu/webgpu-backend.ts).
+  ropePipeline, attentionPipeline, gatherPipeline, scatterAddPipeline, rowScalePipeline, xentPipeline,
 ];

@@ -18,6 +18,7 @@ import { matmul } from '../kernels/matmul';
 import { softmaxRows } from '../kernels/softmax';
 import { rmsnorm } from '../kernels/rmsnorm';
 import { reduceRows } from '../kernels/reduce';
+import { ENGINE_KERNEL_CASES } from './engine-kernel-cases';
 
 export interface KernelCase {
   name: string;
@@ -170,6 +171,7 @@ export const KERNEL_CASES: KernelCase[] = [
   rmsnormCase(65, 96, 72),
   ...REDUCE_OPS.map((op, i) => reduceCase(op, 11, 1500, 80 + i)),
   reduceCase('sum', 3, 1, 90),
+  ...ENGINE_KERNEL_CASES,
 ];
 
 export async function runKernelCase(ctx: GpuContext, c: KernelCase): Promise<KernelResult> {
