@@ -46,7 +46,7 @@ export async function writeFixtureRepos(root: string): Promise<string[]> {
   await put('bad/bin-only', without(isWeights, [['pytorch_model.bin', new Uint8Array(64)]]));
   await put('bad/gguf-only', without(isWeights, [['model-q4_k_m.gguf', new TextEncoder().encode('GGUF')]]));
   const corrupt = base.get('model.safetensors')!.slice();
-  corrupt.set(new TextEncoder().encode('{"oops'), 8);
+  corrupt.set(new TextEncoder().encode('{{{{'), 8);
   await put('bad/corrupt-header', without(() => false, [['model.safetensors', corrupt]]));
   const sharded = fixtureModelFiles({ seed: 5, maxShardBytes: 4096, dtype: 'F32' });
   const lastShard = [...sharded.keys()].filter((p) => p.endsWith('.safetensors')).sort().at(-1)!;
