@@ -1,0 +1,172 @@
+/**
+ * Serialisable types of the studio workflow, shared by the engine worker (which computes them)
+ * and the UI (which renders them). No GPU handles, no weights: small arrays and numbers only.
+ */
+import type { MergeReport } from '../core/arch/mergeability';
+import type { LoadEvent } from '../io/progress';
+
+export type SourceKind = 'demo' | 'hub' | 'local';
+
+export interface SourceRef {
+  kind: SourceKind;
+  /** Hub model ID or huggingface.co URL, `demo/<name>`, or a local folder name. */
+  id: string;
+  revision?: string;
+  /** Custom Hub endpoint (a local mirror). */
+  hubUrl?: string;
+  /** Access token, held in worker memory only for this load; never echoed back. */
+  token?: string;
+  /** Local files (File objects from a picker or a drop). */
+  files?: File[];
+}
+
+export interface SourceSummary {
+  id: string;
+  kind: SourceKind;
+  revision: string;
+  modelType: string;
+  parameters: number;
+  tensorBytes: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  numLayers: number;
+  vocabSize: number;
+  /** The domain this source is the expert for, when known (demo manifest or user choice). */
+  domain: string | null;
+  description: string | null;
+}
+
+export interface LoadProgress {
+  source: string;
+  event: LoadEvent;
+}
+
+export interface DemoCatalog {
+  models: { id: string; domain: string; description: string; origin: 'base' | 'branched' | 'independent' }[];
+  /** Built-in calibration / evaluation text per domain. */
+  domains: { name: string; heldOut: boolean; trainDocs: number; validationDocs: number }[];
+}
+
+export interface CalibrationRequest {
+  domains: { name: string; documents?: string[]; builtin?: boolean }[];
+  tokensPerDomain: number;
+  seqLen: number;
+}
+
+export interface CalibrationSummary {
+  seqLen: number;
+  windows: number;
+  domains: { name: string; tokens: number; available: number }[];
+  contentHash: string;
+}
+
+export interface LayerAlignmentSummary {
+  layer: number;
+  model: number;
+  meanCorrBefore: number;
+  meanCorrAfter: number;
+  fixedPoints: number;
+  histogram: number[];
+  deadAnchor: number;
+  deadModel: number;
+  certified: boolean;
+  ms: number;
+}
+
+export interface AlignmentSummary {
+  anchor: number;
+  tokens: number;
+  layers: LayerAlignmentSummary[];
+  /** Width of the FFN (permutation length). */
+  width: number;
+  /** Max |delta logits| of the MoE with vs without alignment (separate experts): ~1e-6. */
+  functionPreservation: number;
+}
+
+export interface CkaSummary {
+  /** Expert labels in expert order. */
+  experts: string[];
+  /** [layer] -> E x E row-major, for the aligned and the unaligned MoE. */
+  aligned: number[][];
+  unaligned: number[][];
+  /** Max |aligned - unaligned| over all cells. */
+  maxDifference: number;
+  /** (N * L) x (N * L) residual-stream CKA; stream = model * L + layer. */
+  layers: number[];
+  models: string[];
+  numLayers: number;
+}
+
+export type BaselineId = 'symphony' | 'symphony-shared' | 'btx' | 'drop-upcycling' | 'naive-upcycling';
+
+export interface MergeRequest {
+  backbone: { rule: 'symphony' | 'linear' | 'anchor'; slerpT: number };
+  topK: number;
+  normTopkProb: boolean;
+  routerInit: 'random' | 'centroids';
+  /** Models to build alongside; 'symphony' is always built. */
+  baselines: BaselineId[];
+  dropRatio: number;
+  seed: number;
+}
+
+export interface BuiltModel {
+  id: string;
+  label: string;
+  kind: BaselineId | 'source';
+  experts: number;
+  topK: number;
+  parameters: number;
+  trained: boolean;
+}
+
+export interface TrainRequest {
+  model: string;
+  scope: 'router' | 'router+experts' | 'all';
+  steps: number;
+  lr: number;
+  batchTokens: number;
+  seqLen: number;
+  balanceCoef: number;
+  warmupSteps: number;
+  seed: number;
+}
+
+export interface TrainStep {
+  step: number;
+  lmLoss: number;
+  auxLoss: number;
+  gradNorm: number;
+  lr: number;
+  tokensPerSec: number;
+  /** [layer][expert] share of routed slots in this step. */
+  expertLoad: number[][];
+  routerEntropy: number;
+}
+
+export interface TrainSummary {
+  model: string;
+  steps: number;
+  /** The balanced value of the aux loss (top_k), for the reference line. */
+  balancedAux: number;
+  history: TrainStep[];
+  heldOutLossBefore: number;
+  heldOutLossAfter: number;
+}
+
+export interface EvalRow {
+  model: string;
+  label: string;
+  perplexity: { domain: string; heldOut: boolean; perplexity: number; tokens: number }[];
+  /** routing[layer][domain][expert] share; null for dense models. */
+  routing: number[][][] | null;
+}
+
+export interface TokenRouting {
+  tokens: string[];
+  /** [layer][token] -> chosen experts (top-k), and their weights. */
+  experts: number[][][];
+  weights: number[][][];
+}
+
+export type { MergeReport };
