@@ -134,3 +134,50 @@ export function violatingColumns(c: ScoreMatrix, n: number, i: number, prices: F
   hits.sort((a, b) => b.x - a.x);
   return hits.slice(0, cap).map((h) => h.j);
 }
+
+/** Split f64 prices into f32 (hi, lo) pairs for the GPU filter: hi + lo = p to ~2^-48 relative. */
+export function splitPrices(prices: Float64Array): Float32Array {
+  const out = new Float32Array(2 * prices.length);
+  for (let j = 0; j < prices.length; j++) {
+    const hi = Math.fround(prices[j]);
+    out[2 * j] = hi;
+    out[2 * j + 1] = prices[j] - hi;
+  }
+  return out;
+}
+
+/**
+ * CPU reference of the WGSL certificate filter (shaders/lap_certify.wgsl), in f64:
+ * gap_i = max_{j != sigma(i)} (C_ij - p_j) - (C_i,sigma(i) - p_sigma(i)) and its argmax
+ * (lowest column on ties; -1 and -Infinity when n = 1).
+ */
+export function certifyFilterRef(c: ScoreMatrix, n: number, rowToCol: Int32Array, prices: Float64Array): { gap: Float64Array; col: Int32Array } {
+  const gap = new Float64Array(n);
+  const col = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = rowToCol[i];
+    let m = -Infinity;
+    let at = -1;
+    for (let j = 0; j < n; j++) {
+      if (j === s) continue;
+      const x = c[i * n + j] - prices[j];
+      if (x > m) {
+        m = x;
+        at = j;
+      }
+    }
+    gap[i] = m - (c[i * n + s] - prices[s]);
+    col[i] = at;
+  }
+  return { gap, col };
+}
+
+/**
+ * Rows that a GPU filter result does not settle: gap_i >= -margin. The margin must exceed the
+ * f32 error of the filter, about 2^-22 (|C| + |p|); the default is 1e-5 (max |C| + max |p|).
+ */
+export function rowsToRecheck(gap: ArrayLike<number>, margin: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < gap.length; i++) if (!(gap[i] < -margin)) out.push(i);
+  return Int32Array.from(out);
+}

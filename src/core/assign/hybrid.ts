@@ -3,9 +3,13 @@
  *   1. best k candidates per row and per column + the diagonal (candidates.ts, dense O(n^2));
  *   2. epsilon-scaling auction on that sparse graph (auction.ts) for near-optimal prices;
  *   3. exact shortest-augmenting-path repair of every row that is not tight (augment.ts);
- *   4. the dense certificate (certificate.ts, O(n^2)); rows it rejects get their violating
- *      columns added to the graph and are re-placed by the augmenting-path repair; repeat.
- * The loop ends only when the certificate accepts, so every returned result is certified:
+ *   4. the dense certificate (certificate.ts, O(n^2)); its first pass also ranks every row's
+ *      columns by reduced profit under the auction's prices. Rejected rows get those columns
+ *      (or, when more than 2% of rows are rejected, every row gets them and a short warm
+ *      auction runs again) and are re-placed by the augmenting-path repair; repeat.
+ *      Prices only rise, so a repair can only break the rows matched to columns whose price
+ *      changed: later rounds re-check just those rows, and a full dense pass confirms the end.
+ * The loop ends only when a full certificate pass accepts, so every returned result is certified:
  * each row's reduced profit over all n columns is at most `tol` and the optimality gap
  * (reported, exactly computable from the duals) is at most n * tol.
  * Small problems (n <= denseBelow) go to the dense JV solver and get the same certificate.
