@@ -150,7 +150,12 @@ export function matmulModel(M: number, K: number, N: number, transB = false): Ui
     name: transB ? 'gemm_transB' : 'matmul',
     nodes: [
       transB
-        ? { opType: 'Gemm', inputs: ['A', 'B'], outputs: ['C'], attributes: [{ name: 'transB', i: 1 }] }
+        ? {
+            opType: 'Gemm',
+            inputs: ['A', 'B'],
+            outputs: ['C'],
+            attributes: [{ name: 'transB', i: 1 }],
+          }
         : { opType: 'MatMul', inputs: ['A', 'B'], outputs: ['C'] },
     ],
     inputs: [

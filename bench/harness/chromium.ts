@@ -51,7 +51,10 @@ async function startServer(): Promise<{ server: ViteDevServer; url: string }> {
       port,
       strictPort: true,
       hmr: false,
-      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+      headers: {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      },
       // node_modules may be a symlink to a shared checkout; its real path must be servable.
       fs: { allow: [root, realpathSync(resolve(root, 'node_modules'))] },
     },
@@ -76,7 +79,9 @@ export async function runChromiumSuite(opts: RunOptions = {}): Promise<PageResul
         if (m.type() === 'error') console.error(`[page console] ${m.text()}`);
       });
       await page.goto(`${url}/bench/pages/matmul.html`);
-      await page.waitForFunction(() => typeof window.runBench === 'function', undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => typeof window.runBench === 'function', undefined, {
+        timeout: 60_000,
+      });
       const result = await page.evaluate((f) => window.runBench!(f), opts.filter);
       for (const r of result.rows) opts.onRow?.(r);
       return result;

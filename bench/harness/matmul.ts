@@ -47,22 +47,34 @@ export class ResultMismatchError extends Error {
 }
 
 /** Compare the first rows of C against float64 dot products; throws on a wrong result. */
-function spotCheck(who: string, c: Float32Array, a: Float32Array, b: Float32Array, s: MatmulShape): void {
+function spotCheck(
+  who: string,
+  c: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  s: MatmulShape,
+): void {
   const rows = Math.min(2, s.M);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < s.N; j++) {
       let ref = 0;
-      for (let k = 0; k < s.K; k++) ref += a[i * s.K + k] * (s.transB ? b[j * s.K + k] : b[k * s.N + j]);
+      for (let k = 0; k < s.K; k++)
+        ref += a[i * s.K + k] * (s.transB ? b[j * s.K + k] : b[k * s.N + j]);
       const got = c[i * s.N + j];
       if (!(Math.abs(got - ref) <= 1e-3 + 1e-3 * Math.abs(ref))) {
-        throw new ResultMismatchError(`${who}: C[${i}, ${j}] = ${got}, expected ${ref} (${shapeName(s)})`);
+        throw new ResultMismatchError(
+          `${who}: C[${i}, ${j}] = ${got}, expected ${ref} (${shapeName(s)})`,
+        );
       }
     }
   }
 }
 
 async function readFloats(device: GPUDevice, src: GPUBuffer, count: number): Promise<Float32Array> {
-  const staging = device.createBuffer({ size: count * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({
+    size: count * 4,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const enc = device.createCommandEncoder();
   enc.copyBufferToBuffer(src, 0, staging, 0, count * 4);
   device.queue.submit([enc.finish()]);
@@ -74,7 +86,11 @@ async function readFloats(device: GPUDevice, src: GPUBuffer, count: number): Pro
 }
 
 /** Our matmul on `ctx`, in GFLOP/s. */
-export async function measureOurs(ctx: GpuContext, s: MatmulShape, timing: TimingOptions): Promise<number> {
+export async function measureOurs(
+  ctx: GpuContext,
+  s: MatmulShape,
+  timing: TimingOptions,
+): Promise<number> {
   await ctx.pipelines.prepare(matmulPipelinesFor(ctx.caps));
   const { a, b } = inputs(s);
   const ta = ctx.upload(a, [s.M, s.K], 'bench.A');
@@ -104,7 +120,11 @@ export interface OrtSetup {
 }
 
 /** onnxruntime-web on the same problem, in GFLOP/s. */
-export async function measureOrt(o: OrtSetup, s: MatmulShape, timing: TimingOptions): Promise<number> {
+export async function measureOrt(
+  o: OrtSetup,
+  s: MatmulShape,
+  timing: TimingOptions,
+): Promise<number> {
   const { ort, provider } = o;
   const { a, b } = inputs(s);
   const bDims = s.transB ? [s.N, s.K] : [s.K, s.N];
@@ -114,7 +134,10 @@ export async function measureOrt(o: OrtSetup, s: MatmulShape, timing: TimingOpti
   });
   try {
     if (provider === 'wasm') {
-      const feeds = { A: new ort.Tensor('float32', a, [s.M, s.K]), B: new ort.Tensor('float32', b, bDims) };
+      const feeds = {
+        A: new ort.Tensor('float32', a, [s.M, s.K]),
+        B: new ort.Tensor('float32', b, bDims),
+      };
       // The wasm provider allocates its CPU outputs itself (a preallocated CPU fetch is not filled).
       let out: Float32Array | null = null;
       const once = async (): Promise<void> => {
@@ -168,14 +191,21 @@ export function oursNote(env: string, ctx: GpuContext): string {
 /** Timing budget by problem size: small problems get more runs, 1024^3 a few seconds. */
 export function timingFor(s: MatmulShape): TimingOptions {
   const big = flopsOf(s) > 1e9;
-  return big ? { warmup: 1, minRuns: 3, maxRuns: 7, budgetMs: 5000 } : { warmup: 3, minRuns: 5, maxRuns: 30, budgetMs: 1500 };
+  return big
+    ? { warmup: 1, minRuns: 3, maxRuns: 7, budgetMs: 5000 }
+    : { warmup: 3, minRuns: 5, maxRuns: 30, budgetMs: 1500 };
 }
 
 /**
  * One benchmark per (shape, peer). Our figure is measured once per shape and shared by the rows
  * of that shape, so each row's ratio compares figures from the same run.
  */
-export function matmulBenchmarks(ctx: GpuContext, shapes: MatmulShape[], peers: OrtSetup[], notes: Partial<Record<OrtProvider, string>> = {}): Benchmark[] {
+export function matmulBenchmarks(
+  ctx: GpuContext,
+  shapes: MatmulShape[],
+  peers: OrtSetup[],
+  notes: Partial<Record<OrtProvider, string>> = {},
+): Benchmark[] {
   // All of our figures are taken first, before any peer session exists, so that neither side
   // shares the CPU with the other's idle worker threads.
   let ours: Promise<Map<string, number>> | null = null;
@@ -201,7 +231,12 @@ export function matmulBenchmarks(ctx: GpuContext, shapes: MatmulShape[], peers: 
             return { ours: o, peer: p, peerName: peer.label, note: notes[peer.provider] };
           } catch (e) {
             // Keep our figure when only the peer fails; the error shows in the note.
-            return { ours: o, peer: null, peerName: peer.label, note: `failed: ${e instanceof Error ? e.message : String(e)}` };
+            return {
+              ours: o,
+              peer: null,
+              peerName: peer.label,
+              note: `failed: ${e instanceof Error ? e.message : String(e)}`,
+            };
           }
         },
       });

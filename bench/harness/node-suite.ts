@@ -23,12 +23,18 @@ export async function runNodeSuite(opts: RunOptions = {}): Promise<SuiteResult> 
     ort.env.wasm.numThreads = threads;
     ort.env.logLevel = 'error';
     const version = ort.env.versions.web ?? '';
-    const peers = [{ ort, provider: 'wasm' as const, label: `ORT-web ${version} wasm ${threads}T` }];
+    const peers = [
+      { ort, provider: 'wasm' as const, label: `ORT-web ${version} wasm ${threads}T` },
+    ];
     const list = matmulBenchmarks(ctx, DEFAULT_SHAPES, peers, {
       wasm: 'ORT: CPU tensors, copies in/out of the wasm heap included',
     });
     const rows = await runBenchmarks('node', list, opts);
-    return { adapter: `${describeAdapter(ctx.caps)} [Dawn, ${ctx.caps.featureLevel}]`, notes: [oursNote('node', ctx)], rows };
+    return {
+      adapter: `${describeAdapter(ctx.caps)} [Dawn, ${ctx.caps.featureLevel}]`,
+      notes: [oursNote('node', ctx)],
+      rows,
+    };
   } finally {
     ctx.destroy();
     releaseNodeGpu();

@@ -50,7 +50,11 @@ export interface RunOptions {
 }
 
 /** Run benchmarks one after another; a failing benchmark becomes a row with `error`. */
-export async function runBenchmarks(env: Env, list: Benchmark[], opts: RunOptions = {}): Promise<BenchRow[]> {
+export async function runBenchmarks(
+  env: Env,
+  list: Benchmark[],
+  opts: RunOptions = {},
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const b of list) {
     if (opts.filter?.length && !opts.filter.some((f) => b.name.includes(f))) continue;
@@ -60,7 +64,16 @@ export async function runBenchmarks(env: Env, list: Benchmark[], opts: RunOption
       row = { env, name: b.name, unit: b.unit, ...m, ratio: ratioOf(b.unit, m.ours, m.peer) };
     } catch (e) {
       const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      row = { env, name: b.name, unit: b.unit, ours: NaN, peer: null, peerName: '-', ratio: null, error: msg };
+      row = {
+        env,
+        name: b.name,
+        unit: b.unit,
+        ours: NaN,
+        peer: null,
+        peerName: '-',
+        ratio: null,
+        error: msg,
+      };
     }
     rows.push(row);
     opts.onRow?.(row);

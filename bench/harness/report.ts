@@ -22,12 +22,23 @@ function fmt(v: number | null): string {
 function table(header: string[], body: string[][], rightAlign: Set<number>): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (r: string[]): string =>
-    r.map((c, i) => (rightAlign.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    r
+      .map((c, i) => (rightAlign.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
 }
 
 export function formatRow(r: BenchRow): string[] {
-  return [r.env, r.name, r.unit, fmt(r.ours), r.peerName, fmt(r.peer), r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`];
+  return [
+    r.env,
+    r.name,
+    r.unit,
+    fmt(r.ours),
+    r.peerName,
+    fmt(r.peer),
+    r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
+  ];
 }
 
 export const HEADER = ['env', 'benchmark', 'unit', 'ours', 'peer', 'peer value', 'ours/peer'];
@@ -44,7 +55,12 @@ export function formatReport(rep: Report): string {
     out.push('');
     for (const r of errors) out.push(`FAILED ${r.env} ${r.name} (${r.peerName}): ${r.error}`);
   }
-  const notes = [...new Set([...rep.notes, ...rep.rows.flatMap((r) => (r.note ? [`${r.peerName}: ${r.note}`] : []))])];
+  const notes = [
+    ...new Set([
+      ...rep.notes,
+      ...rep.rows.flatMap((r) => (r.note ? [`${r.peerName}: ${r.note}`] : [])),
+    ]),
+  ];
   if (notes.length) {
     out.push('');
     for (const n of notes) out.push(`* ${n}`);

@@ -29,7 +29,10 @@ export async function timeIt(fn: () => Promise<void>, opts: TimingOptions = {}):
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
   const start = performance.now();
-  while (samples.length < maxRuns && (samples.length < minRuns || performance.now() - start < budgetMs)) {
+  while (
+    samples.length < maxRuns &&
+    (samples.length < minRuns || performance.now() - start < budgetMs)
+  ) {
     const t0 = performance.now();
     await fn();
     samples.push(performance.now() - t0);

@@ -29,7 +29,10 @@ declare global {
 const out = document.getElementById('out') as HTMLPreElement;
 
 function configure(ort: typeof Ort, wasm: string, mjs: string, threads: number): void {
-  ort.env.wasm.wasmPaths = { wasm: new URL(wasm, location.href).href, mjs: new URL(mjs, location.href).href };
+  ort.env.wasm.wasmPaths = {
+    wasm: new URL(wasm, location.href).href,
+    mjs: new URL(mjs, location.href).href,
+  };
   ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';
 }
@@ -58,7 +61,10 @@ async function runBench(filter?: string[]): Promise<PageResult> {
   });
   const ortDevice = await ortGpu.env.webgpu.device;
   const ortAdapter = (ortDevice as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  const notes = [oursNote('chromium', ctx), `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? '?'}; ORT's device: ${ortAdapter ? `${ortAdapter.vendor} ${ortAdapter.architecture}` : 'unknown'}`];
+  const notes = [
+    oursNote('chromium', ctx),
+    `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? '?'}; ORT's device: ${ortAdapter ? `${ortAdapter.vendor} ${ortAdapter.architecture}` : 'unknown'}`,
+  ];
   ctx.destroy();
   return { adapter: describeAdapter(ctx.caps), notes, rows };
 }

@@ -35,8 +35,11 @@ describe('matmul variants match the reference', () => {
   });
   for (const variant of MATMUL_VARIANTS) {
     for (const [nb, m, k, n, transB, hasBias] of CASES) {
-      it(`${variant} ${nb}x${m}x${k}x${n}${transB ? ' B^T' : ''}${hasBias ? ' +bias' : ''}`, async ({ skip }) => {
-        if (!matmulVariantSupported(ctx.caps, variant)) skip(`${variant} does not run on this adapter`);
+      it(`${variant} ${nb}x${m}x${k}x${n}${transB ? ' B^T' : ''}${hasBias ? ' +bias' : ''}`, async ({
+        skip,
+      }) => {
+        if (!matmulVariantSupported(ctx.caps, variant))
+          skip(`${variant} does not run on this adapter`);
         const rng = new Rng(m * 1000 + k * 10 + n);
         const a = rng.uniformArray(nb * m * k);
         const b = rng.uniformArray(k * n);
@@ -51,7 +54,10 @@ describe('matmul variants match the reference', () => {
         const ref = new Float32Array(nb * m * n);
         for (let i = 0; i < nb; i++) {
           const ai = a.subarray(i * m * k, (i + 1) * m * k);
-          ref.set(transB ? refMatmulBT(ai, b, m, k, n, bias) : refMatmul(ai, b, m, k, n, bias), i * m * n);
+          ref.set(
+            transB ? refMatmulBT(ai, b, m, k, n, bias) : refMatmul(ai, b, m, k, n, bias),
+            i * m * n,
+          );
         }
         const r = compareArrays(got, ref, { atol: 1e-4, rtol: 1e-4 });
         expect(r.ok, r.message).toBe(true);
