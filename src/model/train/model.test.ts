@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../core/cpu-backend';
 import { checkGradientAsync, sampleCoords } from '../../core/grad/finite-diff';
 import { Rng } from '../../core/rng';
-import { CpuTrainBackend, type Cpu64Tensor } from '../../core/train/cpu-train-backend';
+import { CpuTrainBackend } from '../../core/train/cpu-train-backend';
 import { loadFixture } from '../testing/fixtures';
 import { Transformer } from '../transformer';
 import { TrainableModel, type ObjectiveOptions } from './model';
@@ -76,8 +76,8 @@ describe('full-model gradient vs central finite differences (f64)', () => {
       let worst = 0;
       const picks = [...params.params.values()].filter((p) => p.name.includes('gate.weight') || rng.next() < 0.35);
       for (const p of picks) {
-        const value = (p.value as Cpu64Tensor).data;
-        const grad = (p.grad as Cpu64Tensor).data;
+        const value = p.value.data;
+        const grad = p.grad!.data;
         const coords = sampleCoords(rng, value.length, p.name.includes('gate.weight') ? 24 : 4);
         const chk = await checkGradientAsync(f, value, grad, coords);
         worst = Math.max(worst, chk.maxAbsErr);
