@@ -33,6 +33,16 @@ describe('studio session on the demo (CPU)', () => {
     t = performance.now();
     expect(al.functionPreservation).toBeLessThanOrEqual(1e-5);
     expect(al.layers.every((l) => l.certified && l.meanCorrAfter >= l.meanCorrBefore - 1e-9)).toBe(true);
+    // The teaching point of the demo: branched experts keep the base's neuron order, the
+    // independently pre-trained one does not.
+    loaded.sources.forEach((src, i) => {
+      if (i === 0) return;
+      const fixed = al.layers.filter((l) => l.model === i).map((l) => l.fixedPoints);
+      const origin = experts[i].origin;
+      if (origin === 'branched') expect(Math.min(...fixed)).toBeGreaterThanOrEqual(0.9);
+      else expect(Math.max(...fixed)).toBeLessThanOrEqual(0.2);
+      void src;
+    });
     const perm = await e.permutation!({ model: 1, layer: 0 }, noCtx());
     expect([...perm.sigma].sort((a, b) => a - b)).toEqual([...Array(al.width).keys()]);
 
