@@ -1,10 +1,11 @@
 // Exports the tiny merged MoEs of src/merge/testing/tiny-moes.ts (f32) to <out>/<name>/ plus one
-// ZIP archive, and writes <out>/ours.json with our CPU engine's logits on the check tokens.
+// ZIP archive and an ONNX model per MoE (<out>/<name>.onnx), and writes <out>/ours.json with our CPU engine's logits on the check tokens.
 // Run by scripts/python-checks.mjs through tsx: npx tsx scripts/peers/export-tiny-moes.ts <out>
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuBackend } from '../../src/core/cpu-backend';
 import { exportHf } from '../../src/core/export/hf-export';
+import { exportOnnx } from '../../src/core/onnx/transformer-graph';
 import { zipSink } from '../../src/core/export/sink';
 import { defaultRecipe } from '../../src/core/recipe/recipe';
 import { nodeFileSink, nodeFolderSink } from '../../src/io/export/node-folder';
@@ -25,6 +26,7 @@ for (const name of TINY_MOES) {
   };
   await exportHf(nodeFolderSink(join(out, name)), opts);
   if (name === 'mixtral') await exportHf(zipSink(await nodeFileSink(join(out, `${name}.zip`)), name), opts);
+  writeFileSync(join(out, `${name}.onnx`), await exportOnnx(m.weights, { maxPositions: 32 }));
   const lg = (await new Transformer(new CpuBackend(), m.weights).logits(Int32Array.from(CHECK_TOKENS))).logits;
   ours[name] = { tokens: CHECK_TOKENS, logits: Array.from(lg), vocab: m.weights.config.vocabSize };
 }
