@@ -10,6 +10,8 @@ import { maxAbsDiff } from '../core/testing/compare';
 import { FIXTURES, loadFixture } from '../model/testing/fixtures';
 import { Transformer } from '../model/transformer';
 import type { WeightProvider } from '../model/weights';
+import { generate } from '../model/generate';
+import { ortGenerate } from './ort-generate';
 import { CHECK_TOKENS, TINY_MOES, tinyMoe } from './testing/tiny-moes';
 
 const TOL = 1e-4;
@@ -68,4 +70,18 @@ describe('ONNX export (onnxruntime-web wasm in Node)', () => {
       expect(maxAbsDiff(got, await ours(m.weights, CHECK_TOKENS))).toBeLessThanOrEqual(TOL);
     });
   }
+
+  it('generation through ORT gives the tokens of our engine (greedy and seeded sampling)', async () => {
+    const m = await tinyMoe('qwen2_moe_shared');
+    const session = await ort.InferenceSession.create(await exportOnnx(m.weights, { maxPositions: 16 }), { executionProviders: ['wasm'] });
+    try {
+      for (const o of [{ greedy: true }, { temperature: 0.8, topK: 20, seed: 3 }]) {
+        const a = await generate(new Transformer(new CpuBackend(), m.weights, { keepLayers: true }), Int32Array.of(1, 17, 42), { ...o, maxNewTokens: 6 });
+        const b = await ortGenerate(ort, session, [1, 17, 42], { ...o, maxNewTokens: 6 });
+        expect(b.tokens).toEqual(a.tokens);
+      }
+    } finally {
+      await session.release();
+    }
+  });
 });
