@@ -5,9 +5,13 @@
  * then a data descriptor; the central directory is written by `finish()`. Archives past 4 GiB or
  * 65535 entries get ZIP64 records for the offsets (each entry itself must stay under 4 GiB, which
  * 2 GB shards do). Timestamps are fixed (1980-01-01 00:00) so the same files give the same bytes.
+ * The reader side (readZipDirectory, zipOpener) lists a stored archive by range reads, so a
+ * downloaded export re-imports without unpacking.
  * Reference: PKWARE APPNOTE.TXT 6.3 (sections 4.3.7-4.3.16, 4.5.3).
  */
 import { InvalidArgumentError } from '../errors';
+import { checkRange, type RangeReader } from '../formats/range-reader';
+import type { OpenFile } from '../formats/safetensors-index';
 import type { ByteSink } from '../formats/safetensors-writer';
 
 const CRC_TABLE = (() => {
@@ -172,41 +176,101 @@ export interface ZipListing {
   dataOffset: number;
 }
 
-/** Read the central directory of an in-memory archive written by ZipWriter (tests, re-import of a downloaded export). */
-export function listZip(zip: Uint8Array): ZipListing[] {
-  const dv = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+/**
+ * Read the central directory of an uncompressed archive (ZipWriter's, or any stored-only ZIP)
+ * through range reads: the tail, the directory, and each entry's local header.
+ */
+export async function readZipDirectory(reader: RangeReader): Promise<ZipListing[]> {
+  const bad = (why: string): never => {
+    throw new InvalidArgumentError(`not a readable zip archive: ${why}. Export the model again or unpack the archive and pick the folder.`);
+  };
+  const tailStart = Math.max(0, reader.size - 22 - 65535);
+  const tail = await reader.read(tailStart, reader.size);
+  const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
-    if (dv.getUint32(i, true) === 0x06054b50) {
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tv.getUint32(i, true) === 0x06054b50) {
       eocd = i;
       break;
     }
   }
-  if (eocd < 0) throw new InvalidArgumentError('not a zip archive: no end-of-central-directory record.');
-  let n = dv.getUint16(eocd + 10, true);
-  let cd = dv.getUint32(eocd + 16, true);
-  if (cd === U32_MAX) {
+  if (eocd < 0) bad('no end-of-central-directory record');
+  let n = tv.getUint16(eocd + 10, true);
+  let cdSize = tv.getUint32(eocd + 12, true);
+  let cd = tv.getUint32(eocd + 16, true);
+  if (cd === U32_MAX || n === 0xffff) {
     const loc = eocd - 20;
-    const e64 = Number(dv.getBigUint64(loc + 8, true));
-    n = Number(dv.getBigUint64(e64 + 32, true));
-    cd = Number(dv.getBigUint64(e64 + 48, true));
+    if (loc < 0 || tv.getUint32(loc, true) !== 0x07064b50) bad('ZIP64 locator missing');
+    const at = Number(tv.getBigUint64(loc + 8, true));
+    const e64 = await reader.read(at, at + 56);
+    const ev = new DataView(e64.buffer, e64.byteOffset, 56);
+    n = Number(ev.getBigUint64(32, true));
+    cdSize = Number(ev.getBigUint64(40, true));
+    cd = Number(ev.getBigUint64(48, true));
   }
+  const dir = await reader.read(cd, cd + cdSize);
+  const dv = new DataView(dir.buffer, dir.byteOffset, dir.byteLength);
   const out: ZipListing[] = [];
-  let p = cd;
+  let p = 0;
   for (let i = 0; i < n; i++) {
-    if (dv.getUint32(p, true) !== 0x02014b50) throw new InvalidArgumentError('zip central directory is damaged.');
+    if (dv.getUint32(p, true) !== 0x02014b50) bad('damaged central directory');
+    if (dv.getUint16(p + 10, true) !== 0) bad('compressed entries (only stored entries are read)');
     const crc = dv.getUint32(p + 16, true);
-    const size = dv.getUint32(p + 24, true);
+    const csize = dv.getUint32(p + 20, true);
+    let size = dv.getUint32(p + 24, true);
     const nameLen = dv.getUint16(p + 28, true);
     const extraLen = dv.getUint16(p + 30, true);
     const commentLen = dv.getUint16(p + 32, true);
     let offset = dv.getUint32(p + 42, true);
-    if (offset === U32_MAX) offset = Number(dv.getBigUint64(p + 46 + nameLen + 4, true));
-    const name = new TextDecoder().decode(zip.subarray(p + 46, p + 46 + nameLen));
-    const localNameLen = dv.getUint16(offset + 26, true);
-    const localExtraLen = dv.getUint16(offset + 28, true);
-    out.push({ name, crc, size, dataOffset: offset + 30 + localNameLen + localExtraLen });
+    // ZIP64 extra field: the 8-byte values present are those whose 4-byte fields are saturated.
+    let q = p + 46 + nameLen;
+    const end = q + extraLen;
+    while (q + 4 <= end) {
+      const id = dv.getUint16(q, true);
+      const len = dv.getUint16(q + 2, true);
+      if (id === 0x0001) {
+        let r = q + 4;
+        if (size === U32_MAX) {
+          size = Number(dv.getBigUint64(r, true));
+          r += 8;
+        }
+        if (csize === U32_MAX) r += 8;
+        if (offset === U32_MAX) offset = Number(dv.getBigUint64(r, true));
+      }
+      q += 4 + len;
+    }
+    const name = new TextDecoder().decode(dir.subarray(p + 46, p + 46 + nameLen));
+    const local = await reader.read(offset, offset + 30);
+    const lv = new DataView(local.buffer, local.byteOffset, 30);
+    if (lv.getUint32(0, true) !== 0x04034b50) bad(`no local header for ${name}`);
+    out.push({ name, crc, size, dataOffset: offset + 30 + lv.getUint16(26, true) + lv.getUint16(28, true) });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return out;
+}
+
+/**
+ * An OpenFile over the entries of an archive (re-import of a downloaded export without
+ * unpacking it): `folder` is the entry prefix (ZipWriter's export puts files under "<name>/");
+ * when omitted, the single top-level folder is used if there is one.
+ */
+export async function zipOpener(reader: RangeReader, folder?: string): Promise<OpenFile> {
+  const list = await readZipDirectory(reader);
+  let prefix = folder === undefined ? '' : folder ? `${folder.replace(/\/+$/, '')}/` : '';
+  if (folder === undefined) {
+    const tops = new Set(list.map((e) => (e.name.includes('/') ? e.name.slice(0, e.name.indexOf('/') + 1) : '')));
+    if (tops.size === 1) prefix = [...tops][0];
+  }
+  const byName = new Map(list.filter((e) => e.name.startsWith(prefix)).map((e) => [e.name.slice(prefix.length), e]));
+  return (name: string): Promise<RangeReader | null> => {
+    const e = byName.get(name);
+    if (!e) return Promise.resolve(null);
+    return Promise.resolve({
+      size: e.size,
+      read(begin: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
+        checkRange(begin, end, e.size, name);
+        return reader.read(e.dataOffset + begin, e.dataOffset + end, signal);
+      },
+    });
+  };
 }
