@@ -11,7 +11,7 @@ import { hfTensorPlan } from './hf-tensors';
 import { parsePermutations, serializePermutations } from './permutations';
 import { memoryFolderSink } from './sink';
 import { bytesReader } from '../formats/range-reader';
-import { crc32, readZipDirectory, ZipWriter } from './zip';
+import { crc32, readZipDirectory, zipOpener, ZipWriter } from './zip';
 
 const QWEN2: ModelConfig = {
   modelType: 'qwen2', vocabSize: 16, hiddenSize: 8, intermediateSize: 12, numLayers: 2, numHeads: 2, numKvHeads: 1, headDim: 4,
@@ -43,6 +43,27 @@ describe('zip', () => {
     const dv = new DataView(bytes.buffer);
     expect(dv.getUint16(12, true)).toBe(0x21); // 1980-01-01
     await expect(new ZipWriter(memorySink()).entry('../evil')).rejects.toThrow(/safe relative path/);
+  });
+
+
+  it('switches to ZIP64 records past 4 GiB (archive placed after 4 GiB of other bytes)', async () => {
+    const base = 2 ** 32 + 123;
+    const out = memorySink();
+    const z = new ZipWriter(out);
+    (z as unknown as { offset: number }).offset = base;
+    await z.file('m/a.bin', Uint8Array.of(1, 2, 3));
+    await z.file('m/b.bin', Uint8Array.of(4));
+    await z.finish();
+    const bytes = out.bytes();
+    const shifted = {
+      size: base + bytes.length,
+      read: (b: number, e: number) => Promise.resolve(bytes.slice(b - base, e - base)),
+    };
+    const list = await readZipDirectory(shifted);
+    expect(list.map((x) => [x.name, x.size, x.dataOffset > 2 ** 32])).toEqual([['m/a.bin', 3, true], ['m/b.bin', 1, true]]);
+    const open = await zipOpener(shifted);
+    const r = await open('b.bin');
+    expect(Array.from(await r!.read(0, 1))).toEqual([4]);
   });
 });
 

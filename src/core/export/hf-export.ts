@@ -89,7 +89,9 @@ export async function exportHf(sink: ExportSink, opts: HfExportOptions): Promise
   const permSum = permText ? await permutationsChecksum(permText) : null;
   let recipeText: string | null = null;
   if (recipe) {
-    const r: Recipe = permSum && !recipe.alignment.permutationsChecksum ? { ...recipe, alignment: { ...recipe.alignment, permutationsChecksum: permSum } } : recipe;
+    // The written recipe says what was exported (target and dtype) and which permutations.
+    const r: Recipe = { ...recipe, export: { target: 'hf', dtype: dtype === 'BF16' ? 'bf16' : 'f32' } };
+    if (permSum && !recipe.alignment.permutationsChecksum) r.alignment = { ...recipe.alignment, permutationsChecksum: permSum };
     recipeText = serializeRecipe(r);
   }
 
