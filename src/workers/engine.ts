@@ -18,6 +18,8 @@ import { demoCatalog, loadSources, setRoles } from './session/sources';
 import { align, calibrate, cka, permutation } from './session/align';
 import { merge } from './session/build';
 import { evaluate, generate, routeText } from './session/use';
+import { train } from './session/train';
+import { exportModel, findings } from './session/export';
 
 export interface EngineOptions {
   acquire?: (o: AcquireOptions) => Promise<GpuContext>;
@@ -78,5 +80,8 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
     evaluate: (p, c) => evaluate(s, p, c),
     routeText: (p) => routeText(s, p),
     generate: (p, c) => generate(s, p, c),
+    train: (p, c) => train(s, p, c),
+    exportModel: (p, c) => exportModel(s, p, c),
+    findings: () => Promise.resolve(findings(s)),
   };
 }
