@@ -1,9 +1,15 @@
 /**
  * The engine worker's request kinds: params, result and progress event types. The worker owns
- * the GPUDevice; the UI only ever sees these serialisable types.
+ * the GPUDevice and every weight; the UI only ever sees these serialisable types
+ * (studio-types.ts).
  */
 import type { CapabilityReport } from '../gpu/capabilities';
 import type { KernelResult } from '../gpu/testing/kernel-suite';
+import type {
+  AlignmentSummary, BuiltModel, CalibrationRequest, CalibrationSummary, CkaSummary, DemoCatalog, EvalRow,
+  Findings, LoadProgress, MergeReport, MergeRequest, SourceRef, SourceSummary, TokenRouting, TrainRequest,
+  TrainStep, TrainSummary,
+} from './studio-types';
 
 export interface ProgressEvent {
   stage: string;
@@ -19,4 +25,34 @@ export interface EngineApi {
   kernelSuite: { params: { filter?: string }; result: KernelResult[]; progress: ProgressEvent };
   /** Sleep in steps, reporting progress (used to test cancellation end to end). */
   ping: { params: { steps: number; ms: number }; result: number; progress: ProgressEvent };
+
+  /** The built-in demo models and corpora. */
+  demoCatalog: { params: Record<string, never>; result: DemoCatalog; progress: never };
+  /** Load (or reload) the sources; returns their summaries and the mergeability report. */
+  loadSources: { params: { refs: SourceRef[] }; result: { sources: SourceSummary[]; report: MergeReport }; progress: LoadProgress };
+  /** Anchor, expert order (source indices) and the domain of each source. */
+  setRoles: { params: { anchor: number; experts: number[]; domains: (string | null)[] }; result: null; progress: never };
+  calibrate: { params: CalibrationRequest; result: CalibrationSummary; progress: ProgressEvent };
+  /** Probe + exact assignment per layer and model, with diagnostics. */
+  align: { params: { partial: number }; result: AlignmentSummary; progress: ProgressEvent };
+  /** One layer's permutation (sigma[j] = old neuron at new position j) and matched correlations. */
+  permutation: { params: { model: number; layer: number }; result: { sigma: number[]; matched: number[] }; progress: never };
+  cka: { params: Record<string, never>; result: CkaSummary; progress: ProgressEvent };
+  merge: { params: MergeRequest; result: BuiltModel[]; progress: ProgressEvent };
+  /** Router fine-tuning. Aborting pauses; calling again for the same model resumes. */
+  train: { params: TrainRequest; result: TrainSummary; progress: TrainStep };
+  evaluate: { params: { models: string[]; heldOut: boolean }; result: EvalRow[]; progress: ProgressEvent };
+  routeText: { params: { model: string; text: string }; result: TokenRouting; progress: never };
+  generate: {
+    params: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number };
+    result: { text: string };
+    progress: { text: string };
+  };
+  exportModel: {
+    params: { model: string; dtype: 'f32' | 'bf16'; format: 'hf' | 'onnx' };
+    result: { name: string; zip: ArrayBuffer };
+    progress: ProgressEvent;
+  };
+  /** The numbers of METHOD.md section 6 measured so far in this session. */
+  findings: { params: Record<string, never>; result: Findings; progress: never };
 }

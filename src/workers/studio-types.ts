@@ -170,3 +170,18 @@ export interface TokenRouting {
 }
 
 export type { MergeReport };
+
+/** One check of METHOD.md section 6 with the number measured in this session (null: not yet). */
+export interface Finding {
+  id: 'function-preservation' | 'cka-invariance' | 'identity-permutations' | 'shared-expert-alignment' | 'load-balance' | 'routing-by-domain';
+  title: string;
+  value: number | null;
+  /** What the number means and whether the claim holds ("holds" / "does not hold" / stage to run). */
+  verdict: string;
+  holds: boolean | null;
+  detail: string;
+}
+
+export interface Findings {
+  items: Finding[];
+}
