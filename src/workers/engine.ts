@@ -10,7 +10,7 @@ import { KERNEL_CASES, runKernelCase, type KernelResult } from '../gpu/testing/k
 import type { Handlers } from './rpc';
 import type { EngineApi } from './protocol';
 
-export function createEngine(acquire: (o: AcquireOptions) => Promise<GpuContext> = acquireGpu): Handlers<EngineApi> {
+export function createEngine(acquire: (o: AcquireOptions) => Promise<GpuContext> = acquireGpu): Partial<Handlers<EngineApi>> {
   let ctx: GpuContext | null = null;
   const gpu = async (o: AcquireOptions = {}): Promise<GpuContext> => {
     if (!ctx || ctx.isLost) {

@@ -89,7 +89,7 @@ export class RpcClient<A extends RpcApi<A>> {
 }
 
 /** Serve `handlers` on `port`. Returns a function that stops serving. */
-export function serveRpc<A extends RpcApi<A>>(port: Endpoint, handlers: Handlers<A>): () => void {
+export function serveRpc<A extends RpcApi<A>>(port: Endpoint, handlers: Partial<Handlers<A>>): () => void {
   const running = new Map<number, AbortController>();
   const onMessage = (ev: MessageEvent): void => {
     const m = ev.data as Msg;
