@@ -1,0 +1,1 @@
+export function AlignmentPanel() { return <p>soon</p>; }

@@ -1,0 +1,1 @@
+export function CalibrationPanel() { return <p>soon</p>; }

@@ -1,0 +1,1 @@
+export function CkaPanel() { return <p>soon</p>; }

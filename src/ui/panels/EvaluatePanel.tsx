@@ -1,0 +1,1 @@
+export function EvaluatePanel() { return <p>soon</p>; }

@@ -1,0 +1,1 @@
+export function ExportPanel() { return <p>soon</p>; }

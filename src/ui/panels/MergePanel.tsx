@@ -1,0 +1,1 @@
+export function MergePanel() { return <p>soon</p>; }

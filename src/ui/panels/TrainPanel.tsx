@@ -1,0 +1,1 @@
+export function TrainPanel() { return <p>soon</p>; }
