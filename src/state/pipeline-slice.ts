@@ -49,6 +49,10 @@ export interface PipelineSlice {
   built: BuiltModel[];
   setCalibration: (c: Partial<CalibrationConfig>) => void;
   setDomain: (name: string, patch: Partial<DomainChoice>) => void;
+  /** Add the catalog's domains not listed yet (held-out ones unticked by default). */
+  syncCatalogDomains: (domains: { name: string; heldOut: boolean }[]) => void;
+  addDomain: (name: string) => void;
+  removeDomain: (name: string) => void;
   setCalibrationSummary: (s: CalibrationSummary | null) => void;
   setAlignPartial: (v: number) => void;
   setAlignment: (a: AlignmentSummary | null) => void;
@@ -59,6 +63,10 @@ export interface PipelineSlice {
   setMergeConfig: (c: Partial<MergeRequest>) => void;
   toggleBaseline: (b: BaselineId, on: boolean) => void;
   setBuilt: (b: BuiltModel[]) => void;
+}
+
+function newDomain(name: string, catalog: boolean, heldOut: boolean): DomainChoice {
+  return { name, catalog, heldOut, builtin: catalog && !heldOut, pasted: '', uploaded: [] };
 }
 
 export const DEFAULT_MERGE: MergeRequest = {
@@ -85,6 +93,15 @@ export const createPipelineSlice: StateCreator<PipelineSlice, [], [], PipelineSl
   setCalibration: (c) => set((s) => ({ calibration: { ...s.calibration, ...c } })),
   setDomain: (name, patch) =>
     set((s) => ({ calibration: { ...s.calibration, domains: s.calibration.domains.map((d) => (d.name === name ? { ...d, ...patch } : d)) } })),
+  syncCatalogDomains: (domains) =>
+    set((s) => {
+      const have = new Set(s.calibration.domains.map((d) => d.name));
+      const add = domains.filter((d) => !have.has(d.name)).map((d) => newDomain(d.name, true, d.heldOut));
+      return add.length ? { calibration: { ...s.calibration, domains: [...s.calibration.domains, ...add] } } : {};
+    }),
+  addDomain: (name) =>
+    set((s) => (s.calibration.domains.some((d) => d.name === name) ? {} : { calibration: { ...s.calibration, domains: [...s.calibration.domains, newDomain(name, false, false)] } })),
+  removeDomain: (name) => set((s) => ({ calibration: { ...s.calibration, domains: s.calibration.domains.filter((d) => d.name !== name) } })),
   setCalibrationSummary: (calibrationSummary) => set({ calibrationSummary }),
   setAlignPartial: (alignPartial) => set({ alignPartial }),
   setAlignment: (alignment) => set({ alignment, permutation: null }),

@@ -8,7 +8,10 @@ import { localFilesOf } from './local-files';
 export function fetchCatalog(): Promise<boolean> {
   return runTask('catalog', (signal) => studio().call('demoCatalog', {}, { signal }), {
     stage: null,
-    onDone: (c) => useStudio.getState().setCatalog(c),
+    onDone: (c) => {
+      useStudio.getState().setCatalog(c);
+      useStudio.getState().syncCatalogDomains(c.domains);
+    },
   });
 }
 
