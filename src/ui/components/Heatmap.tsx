@@ -18,6 +18,7 @@ export interface HeatmapProps {
   domain?: [number, number];
   cell?: number;
   maxWidth?: number;
+  rowLabelWidth?: number;
   /** Small multiples: no labels, no values. */
   compact?: boolean;
   /** Equal group size along both axes (separators every `group` cells). */
@@ -32,7 +33,7 @@ export function Heatmap(p: HeatmapProps) {
   const [lo, hi] = p.domain ?? [0, 1];
   const L = heatmapLayout({
     rows, cols, cell: p.cell, maxWidth: p.maxWidth,
-    rowLabelWidth: p.compact ? 0 : undefined, colLabelHeight: p.compact ? 0 : undefined,
+    rowLabelWidth: p.compact ? 0 : p.rowLabelWidth, colLabelHeight: p.compact ? 0 : undefined,
   });
   const showValues = !p.compact && L.showValues;
   const breaks = p.group ? groupBreaks(rows, p.group) : [];

@@ -52,3 +52,19 @@ export function groupBreaks(n: number, size: number): number[] {
   for (let k = size; k < n; k += size) out.push(k);
   return out;
 }
+
+/** A row-major flat array as an n x n matrix (rows beyond the data come out NaN). */
+export function toMatrix(flat: readonly number[], n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => flat[i * n + j] ?? NaN));
+}
+
+/** Labels of a model x model layer x layer matrix: "model L<layer>" with the model named at layer 0. */
+export function streamLabels(models: string[], numLayers: number): string[] {
+  return models.flatMap((m, mi) => Array.from({ length: numLayers }, (_, l) => (l === 0 ? `${short(m)} L0` : `${mi}:L${l}`)));
+}
+
+/** The last path segment of an ID, shortened for axis labels. */
+export function short(id: string, max = 14): string {
+  const s = id.split('/').pop() ?? id;
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

@@ -46,3 +46,16 @@ describe('heatmap layout', () => {
     expect(groupBreaks(4, 4)).toEqual([]);
   });
 });
+
+import { short, streamLabels, toMatrix } from './heatmap-layout';
+
+describe('matrix helpers', () => {
+  it('reshapes a flat row-major matrix', () => {
+    expect(toMatrix([1, 2, 3, 4], 2)).toEqual([[1, 2], [3, 4]]);
+    expect(toMatrix([1], 2)[1][1]).toBeNaN();
+  });
+  it('labels model streams and shortens IDs', () => {
+    expect(streamLabels(['demo/prose', 'demo/code'], 2)).toEqual(['prose L0', '0:L1', 'code L0', '1:L1']);
+    expect(short('Qwen/Qwen2.5-Coder-0.5B-Instruct')).toBe('Qwen2.5-Coder…');
+  });
+});
