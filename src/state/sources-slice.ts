@@ -92,7 +92,8 @@ export const createSourcesSlice: StateCreator<SourcesSlice, [], [], SourcesSlice
   setCatalog: (catalog) => set({ catalog }),
   addEntries: (add) =>
     set((s) => {
-      const fresh = add.filter((a) => !s.entries.some((e) => e.kind === a.kind && e.id === a.id && e.revision === a.revision));
+      const same = (a: SourceEntry, e: SourceEntry) => e.kind === a.kind && e.id === a.id && e.revision === a.revision;
+      const fresh = add.filter((a, i) => !s.entries.some((e) => same(a, e)) && add.findIndex((b) => same(a, b)) === i);
       const entries = [...s.entries, ...fresh];
       return { entries, expertOrder: [...s.expertOrder, ...fresh.map((_, i) => s.entries.length + i)], summaries: [], report: null };
     }),
