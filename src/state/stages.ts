@@ -12,3 +12,19 @@ export const STAGES = [
 ] as const;
 
 export type StageId = (typeof STAGES)[number]['id'];
+
+/** Where a stage stands; `running` is never persisted (a reload shows it as not started). */
+export type StageStatus = 'idle' | 'running' | 'done' | 'error';
+
+export const STAGE_STATUS_LABEL: Record<StageStatus, string> = {
+  idle: 'not started',
+  running: 'running',
+  done: 'done',
+  error: 'error',
+};
+
+/** The stages after `id`, whose results depend on it. */
+export function stagesAfter(id: StageId): StageId[] {
+  const i = STAGES.findIndex((s) => s.id === id);
+  return STAGES.slice(i + 1).map((s) => s.id);
+}

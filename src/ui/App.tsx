@@ -6,6 +6,7 @@ import { NoWebGpu } from './NoWebGpu';
 import { StageNav } from './StageNav';
 import { StagePanel } from './panels/StagePanel';
 import { initEngine } from './engine';
+import { Tour } from './tour/Tour';
 
 export function App() {
   const status = useStudio((s) => s.gpuStatus);
@@ -25,6 +26,7 @@ export function App() {
           </main>
         </div>
       )}
+      <Tour />
     </div>
   );
 }

@@ -1,7 +1,8 @@
-/** Header: product name and the capability report of the adapter the engine acquired. */
+/** Header: product name, the guided tour, and the capability report of the adapter the engine acquired. */
 import { KEY_LIMITS, describeAdapter } from '../gpu/capabilities';
 import { formatBytesOrCount } from './format';
 import { useStudio } from '../state/store';
+import { TOUR_BUTTON_ID } from './tour/Tour';
 
 export function Header() {
   const status = useStudio((s) => s.gpuStatus);
@@ -14,6 +15,9 @@ export function Header() {
         </span>
         <h1>Symphony Studio</h1>
         <span className="tagline">dense models → Mixture-of-Experts, on your GPU</span>
+        <button type="button" id={TOUR_BUTTON_ID} className="tour-btn" data-testid="tour-button" onClick={() => useStudio.getState().setTour(true, 0)}>
+          Tour
+        </button>
       </div>
       <section className="gpu-report" aria-label="GPU" data-testid="gpu-report" data-status={status}>
         {status === 'acquiring' && <span>Acquiring GPU…</span>}

@@ -1,11 +1,12 @@
-/** Stage navigation: one button per workflow stage, keyboard-usable (arrow keys move). */
+/** Stage navigation: one button per workflow stage with its status, keyboard-usable (arrow keys move). */
 import { useRef, type KeyboardEvent } from 'react';
-import { STAGES } from '../state/stages';
+import { STAGES, STAGE_STATUS_LABEL } from '../state/stages';
 import { useStudio } from '../state/store';
 
 export function StageNav() {
   const active = useStudio((s) => s.activeStage);
   const setActive = useStudio((s) => s.setActiveStage);
+  const status = useStudio((s) => s.stageStatus);
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: KeyboardEvent, i: number) => {
     const d = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
@@ -33,6 +34,9 @@ export function StageNav() {
               onKeyDown={(e) => onKey(e, i)}
             >
               <span className="step">{i + 1}</span> {s.title}
+              <span className={`dot dot-${status[s.id]}`} data-testid={`stage-status-${s.id}`} data-status={status[s.id]} title={STAGE_STATUS_LABEL[status[s.id]]}>
+                <span className="visually-hidden">{STAGE_STATUS_LABEL[status[s.id]]}</span>
+              </span>
             </button>
           </li>
         ))}

@@ -1,0 +1,141 @@
+/**
+ * Stage 6, Train: router fine-tuning with LM loss + balance loss. Start, Pause (aborts the call;
+ * the engine keeps the state), Resume (calls train again for the same model), Cancel; live
+ * charts from the streamed steps.
+ */
+import { useStudio } from '../../state/store';
+import type { TrainRequest } from '../../workers/studio-types';
+import { ExpertLoadChart, LossHistory, SeriesChart } from '../charts/TrainCharts';
+import { categorical } from '../components/colour';
+import { Card, Field, InlineError, Needs } from '../components/common';
+import { formatNumber } from '../format';
+import { studio } from '../studio-api';
+import { cancelTask, runTask } from '../tasks';
+
+/** Set by Cancel so that the aborted call does not leave a "paused" run behind. */
+let cancelRequested = false;
+
+function startTraining(resume: boolean): void {
+  cancelRequested = false;
+  const st = useStudio.getState();
+  const cfg = st.trainConfig;
+  if (!resume) st.resetTrainHistory(cfg.model);
+  st.setTrainPaused(false);
+  void runTask('train', (signal) => studio().call('train', cfg, {
+    signal,
+    onProgress: (step) => {
+      const s = useStudio.getState();
+      s.pushTrainStep(cfg.model, step);
+      s.setProgress('train', { done: step.step, total: cfg.steps, message: `LM loss ${step.lmLoss.toFixed(3)}` });
+    },
+  }), {
+    stage: 'train',
+    onDone: (summary) => {
+      const s = useStudio.getState();
+      s.setTrainSummary(summary);
+      s.setBuilt(s.built.map((b) => (b.id === summary.model ? { ...b, trained: true } : b)));
+    },
+    onAborted: () => useStudio.getState().setTrainPaused(!cancelRequested),
+  });
+}
+
+function cancelTraining(): void {
+  // Nothing to resume from the UI's side afterwards (the engine may still hold the state).
+  cancelRequested = true;
+  cancelTask('train');
+  useStudio.getState().setTrainPaused(false);
+}
+
+export function TrainPanel() {
+  const cfg = useStudio((s) => s.trainConfig);
+  const allBuilt = useStudio((s) => s.built);
+  const built = allBuilt.filter((b) => b.kind !== 'source');
+  const history = useStudio((s) => s.trainHistory);
+  const historyModel = useStudio((s) => s.trainHistoryModel);
+  const paused = useStudio((s) => s.trainPaused);
+  const running = useStudio((s) => Boolean(s.running.train));
+  const progress = useStudio((s) => s.progress.train);
+  const summary = useStudio((s) => s.trainSummaries[cfg.model]);
+  const ckaExperts = useStudio((s) => s.cka?.experts);
+  const order = useStudio((s) => s.expertOrder);
+  const entries = useStudio((s) => s.entries);
+  const experts = ckaExperts ?? order.map((i) => entries[i]?.id ?? `E${i}`);
+  const set = useStudio.getState().setTrainConfig;
+  const model = built.find((b) => b.id === cfg.model);
+  const balanced = summary?.balancedAux ?? model?.topK;
+  const shown = historyModel === cfg.model ? history : [];
+  const last = shown[shown.length - 1];
+  const numField = (k: keyof TrainRequest, label: string, step = 1, min = 0) => (
+    <Field label={label}>
+      <input type="number" step={step} min={min} value={cfg[k]} disabled={running} onChange={(e) => set({ [k]: Number(e.target.value) })} />
+    </Field>
+  );
+  return (
+    <div className="stage-grid">
+      <Card title="Hyper-parameters" className="span-2">
+        {built.length === 0 && <Needs>Build the models first (stage 5).</Needs>}
+        <div className="fields">
+          <Field label="model">
+            <select value={cfg.model} disabled={running} onChange={(e) => set({ model: e.target.value })} data-testid="train-model">
+              <option value="">choose…</option>
+              {built.map((b) => <option key={b.id} value={b.id}>{b.label}</option>)}
+            </select>
+          </Field>
+          <Field label="what trains">
+            <select value={cfg.scope} disabled={running} onChange={(e) => set({ scope: e.target.value as TrainRequest['scope'] })}>
+              <option value="router">router only</option>
+              <option value="router+experts">router + experts</option>
+              <option value="all">all parameters</option>
+            </select>
+          </Field>
+          {numField('steps', 'steps', 10, 1)}
+          {numField('lr', 'learning rate', 1e-4, 0)}
+          {numField('batchTokens', 'tokens per batch', 256, 16)}
+          {numField('seqLen', 'sequence length', 16, 8)}
+          {numField('balanceCoef', 'balance coefficient λ', 0.005, 0)}
+          {numField('warmupSteps', 'warm-up steps', 1, 0)}
+          {numField('seed', 'seed')}
+        </div>
+        <div className="row">
+          {!running && (
+            <button type="button" className="btn btn-primary" data-testid="train-start" disabled={!cfg.model} onClick={() => startTraining(false)}>
+              {shown.length ? 'Start over' : 'Start'}
+            </button>
+          )}
+          {!running && paused && (
+            <button type="button" className="btn btn-primary" data-testid="train-resume" onClick={() => startTraining(true)}>Resume</button>
+          )}
+          {running && <button type="button" className="btn" data-testid="train-pause" onClick={() => cancelTask('train')}>Pause</button>}
+          {(running || paused) && <button type="button" className="btn" data-testid="train-cancel" onClick={cancelTraining}>Cancel</button>}
+          {running && progress && <progress max={cfg.steps} value={progress.done} aria-label="training progress" />}
+          <span className="small muted" data-testid="train-state">
+            {running ? `training: step ${progress?.done ?? 0} of ${cfg.steps}` : paused ? `paused at step ${last?.step ?? 0}` : summary ? `finished ${summary.steps} steps` : ''}
+          </span>
+        </div>
+        <InlineError k="train" />
+      </Card>
+      <Card title="Live" className="span-2" testId="train-charts">
+        {shown.length === 0 ? (
+          <p className="muted">Charts appear with the first step.</p>
+        ) : (
+          <>
+            <p className="small">
+              step {last.step}: LM loss <strong>{last.lmLoss.toFixed(4)}</strong>, aux loss <strong>{last.auxLoss.toFixed(4)}</strong>
+              {balanced !== undefined && ` (balanced: ${balanced})`}, lr {formatNumber(last.lr)}
+              {summary && ` · held-out loss ${summary.heldOutLossBefore.toFixed(4)} → ${summary.heldOutLossAfter.toFixed(4)}`}
+            </p>
+            <div className="chart-grid">
+              <SeriesChart history={shown} dataKey="lmLoss" title="LM loss" yLabel="nats / token" color={categorical(0)} testId="chart-lm-loss" />
+              <SeriesChart history={shown} dataKey="auxLoss" title="Load-balancing loss" yLabel="aux loss" color={categorical(1)} refY={balanced} refLabel={`balanced = top_k = ${balanced}`} testId="chart-aux-loss" />
+              <SeriesChart history={shown} dataKey="gradNorm" title="Gradient norm" yLabel="‖g‖ (before clipping)" color={categorical(2)} testId="chart-grad-norm" />
+              <SeriesChart history={shown} dataKey="tokensPerSec" title="Throughput" yLabel="tokens / s" color={categorical(3)} testId="chart-tokens-per-sec" />
+              <SeriesChart history={shown} dataKey="routerEntropy" title="Router entropy" yLabel="nats" color={categorical(4)} testId="chart-router-entropy" />
+              <ExpertLoadChart step={last} experts={experts} />
+            </div>
+          </>
+        )}
+        <LossHistory history={shown} />
+      </Card>
+    </div>
+  );
+}

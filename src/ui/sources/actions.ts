@@ -1,0 +1,68 @@
+/** The Sources stage's engine calls: demo catalog, loading, roles. */
+import { useStudio } from '../../state/store';
+import type { SourceRef } from '../../workers/studio-types';
+import { studio } from '../studio-api';
+import { runTask } from '../tasks';
+import { localFilesOf } from './local-files';
+
+export function fetchCatalog(): Promise<boolean> {
+  return runTask('catalog', (signal) => studio().call('demoCatalog', {}, { signal }), {
+    stage: null,
+    onDone: (c) => {
+      useStudio.getState().setCatalog(c);
+      useStudio.getState().syncCatalogDomains(c.domains);
+    },
+  });
+}
+
+/** Replace the source list with the demo family and load it. */
+export async function loadDemoFamily(): Promise<void> {
+  let catalog = useStudio.getState().catalog;
+  if (!catalog) {
+    if (!(await fetchCatalog())) return; // the catalog's error shows next to the button
+    catalog = useStudio.getState().catalog;
+  }
+  if (!catalog) return;
+  const s = useStudio.getState();
+  for (let i = s.entries.length - 1; i >= 0; i--) s.removeEntry(i);
+  s.addEntries(catalog.models.map((m) => ({ kind: 'demo', id: m.id, domain: m.domain })));
+  const base = catalog.models.findIndex((m) => m.origin === 'base');
+  s.setAnchor(base >= 0 ? base : 0);
+  await loadSources();
+}
+
+export function loadSources(): Promise<boolean> {
+  const s = useStudio.getState();
+  const missing = s.entries.filter((e) => e.kind === 'local' && !localFilesOf(e.id));
+  if (missing.length) {
+    s.setError('sources', {
+      code: 'LOCAL_FILES_MISSING',
+      message: `The files of ${missing.map((m) => `"${m.id}"`).join(', ')} are not kept across reloads: pick the folder again (or remove that source).`,
+    });
+    return Promise.resolve(false);
+  }
+  const refs: SourceRef[] = s.entries.map((e) => ({
+    kind: e.kind, id: e.id, revision: e.revision,
+    token: e.kind === 'hub' ? s.hubToken ?? undefined : undefined,
+    files: e.kind === 'local' ? localFilesOf(e.id) : undefined,
+  }));
+  return runTask('sources', (signal) => studio().call('loadSources', { refs }, { signal, onProgress: (p) => useStudio.getState().onLoadProgress(p) }), {
+    stage: 'sources',
+    onDone: (r) => {
+      const st = useStudio.getState();
+      st.setLoaded(r.sources, r.report);
+      // A source whose summary knows its domain (demo manifest) fills in an unset choice.
+      r.sources.forEach((src, i) => {
+        if (st.entries[i] && st.entries[i].domain === null && src.domain) st.setEntryDomain(i, src.domain);
+      });
+    },
+  });
+}
+
+/** Send anchor, expert order and domains to the engine (before calibration). */
+export function applyRoles(): Promise<boolean> {
+  const s = useStudio.getState();
+  return runTask('roles', (signal) => studio().call('setRoles', {
+    anchor: s.anchor, experts: s.expertOrder, domains: s.entries.map((e) => e.domain),
+  }, { signal }), { stage: null, onDone: () => undefined });
+}
