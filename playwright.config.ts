@@ -24,7 +24,8 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `npx vite --port ${port} --strictPort --host 127.0.0.1`,
+    // --bypass-lock: a developer's own `npm start` must not stop the test server from starting.
+    command: `npx vite --port ${port} --strictPort --host 127.0.0.1 --bypass-lock`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 120_000,

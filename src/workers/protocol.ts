@@ -41,7 +41,7 @@ export interface EngineApi {
   merge: { params: MergeRequest; result: BuiltModel[]; progress: ProgressEvent };
   /** Router fine-tuning. Aborting pauses; calling again for the same model resumes. */
   train: { params: TrainRequest; result: TrainSummary; progress: TrainStep };
-  /** Per-domain perplexity on up to `tokensPerDomain` validation tokens (default 2048) per domain. */
+  /** Per-domain perplexity on up to `tokensPerDomain` validation tokens (default 512) per domain. */
   evaluate: { params: { models: string[]; heldOut: boolean; tokensPerDomain?: number }; result: EvalRow[]; progress: ProgressEvent };
   routeText: { params: { model: string; text: string }; result: TokenRouting; progress: never };
   generate: {

@@ -15,7 +15,13 @@ export function fetchCatalog(): Promise<boolean> {
   });
 }
 
-/** Replace the source list with the demo family and load it. */
+/**
+ * Replace the source list with the demo family and load it. The preset mirrors the paper's real
+ * setting: three experts branched from one base (prose, code, math, like Qwen2.5's Instruct,
+ * Coder and Math) plus one independently pre-trained model (like Qwen2), anchored on the most
+ * general branched expert; the base itself and the branched expert of the independent one's
+ * domain are left out (they stay available in the catalog).
+ */
 export async function loadDemoFamily(): Promise<void> {
   let catalog = useStudio.getState().catalog;
   if (!catalog) {
@@ -25,9 +31,12 @@ export async function loadDemoFamily(): Promise<void> {
   if (!catalog) return;
   const s = useStudio.getState();
   for (let i = s.entries.length - 1; i >= 0; i--) s.removeEntry(i);
-  s.addEntries(catalog.models.map((m) => ({ kind: 'demo', id: m.id, domain: m.domain })));
-  const base = catalog.models.findIndex((m) => m.origin === 'base');
-  s.setAnchor(base >= 0 ? base : 0);
+  const independent = catalog.models.filter((m) => m.origin === 'independent');
+  const taken = new Set(independent.map((m) => m.domain));
+  const preset = [...catalog.models.filter((m) => m.origin === 'branched' && !taken.has(m.domain)), ...independent];
+  const models = preset.length >= 2 ? preset : catalog.models;
+  s.addEntries(models.map((m) => ({ kind: 'demo', id: m.id, domain: m.domain })));
+  s.setAnchor(0);
   await loadSources();
 }
 

@@ -15,7 +15,7 @@ import type { EvalRow, TokenRouting } from '../studio-types';
 import type { StudioSession } from './state';
 
 /** Validation tokens per evaluation domain (anchor ids). */
-export const EVAL_TOKENS = 2048;
+export const EVAL_TOKENS = 512;
 
 async function evalDomains(s: StudioSession, heldOut: boolean, tokens: number): Promise<{ name: string; heldOut: boolean; tokens: Int32Array }[]> {
   const catalog = await s.deps.demo.catalog();
