@@ -16,7 +16,7 @@ import { makeMatrix, permutationChecksum, solveLap } from '../src/core/assign/in
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const peerScript = path.join(root, 'scripts', 'goldens', 'lap_scipy_peer.py');
 
-function findPython() {
+export function findPython() {
   const candidates = [process.env.PYTHON, path.join(root, '.venv', 'bin', 'python'), 'python3'].filter(Boolean);
   const reasons = [];
   for (const py of candidates) {
@@ -41,12 +41,13 @@ export function runAssignBench(opts = {}) {
   const kinds = opts.kinds ?? ['corr', 'noise', 'uniform'];
   const seed = opts.seed ?? 7;
   const reps = opts.reps ?? 1;
-  const py = opts.python === false ? { python: null, reason: 'disabled with --no-python' } : findPython();
+  // opts.python: false (no peer), a { python, scipy } | { python: null, reason } found earlier, or unset.
+  const py = opts.python === false ? { python: null, reason: 'disabled with --no-python' } : typeof opts.python === 'object' ? opts.python : findPython();
   const log = opts.log ?? ((s) => console.log(s));
   if (!py.python) log(`scipy peer skipped: ${py.reason}`);
   else log(`scipy peer: ${py.python} (scipy ${py.scipy})`);
   // Warm the JIT on small problems of every kind so the first timed case does not pay for it.
-  for (const kind of kinds) solveLap(makeMatrix(kind, 512, seed + 1), 512, { method: 'hybrid' });
+  if (opts.warm !== false) for (const kind of kinds) solveLap(makeMatrix(kind, 512, seed + 1), 512, { method: 'hybrid' });
   log('name ours_ms scipy_ms ratio optimum_equal');
   const rows = [];
   for (const n of sizes) {

@@ -1,6 +1,7 @@
 // `npm run bench`: loads the TypeScript harness (bench/harness/main.ts) through Vite's SSR
 // module loader, so that the WGSL shader imports resolve exactly as in the app, and runs it.
-// Options: --only=node|chromium, --filter=<substring>[,...], --json=<path> (default bench/results.json).
+// Options: --only=node|chromium, --filter=<substring>[,...], --full (assignment adds n = 8960),
+// --assign-sizes=<n>[,...], --json=<path> (default bench/results.json).
 import { createServer } from 'vite';
 
 const server = await createServer({

@@ -1,7 +1,7 @@
 /**
  * The Chromium half: serves the repository with the Vite dev server (COOP/COEP headers so that
  * onnxruntime-web's wasm threads work, node_modules allowed even when it is a symlink), opens
- * bench/pages/matmul.html in headless Chromium with WebGPU, and collects the page's rows.
+ * bench/pages/suite.html in headless Chromium with WebGPU, and collects the page's rows.
  * Chromium: CHROMIUM_PATH, else the Debian default /usr/bin/chromium. No network is used.
  */
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import type { PageResult } from '../pages/matmul';
+import type { PageResult } from '../pages/suite';
 import type { RunOptions } from './registry';
 
 export const CHROMIUM_ARGS = [
@@ -78,7 +78,7 @@ export async function runChromiumSuite(opts: RunOptions = {}): Promise<PageResul
       page.on('console', (m) => {
         if (m.type() === 'error') console.error(`[page console] ${m.text()}`);
       });
-      await page.goto(`${url}/bench/pages/matmul.html`);
+      await page.goto(`${url}/bench/pages/suite.html`);
       await page.waitForFunction(() => typeof window.runBench === 'function', undefined, {
         timeout: 60_000,
       });

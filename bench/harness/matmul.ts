@@ -205,6 +205,8 @@ export function matmulBenchmarks(
   shapes: MatmulShape[],
   peers: OrtSetup[],
   notes: Partial<Record<OrtProvider, string>> = {},
+  /** Filled with our GFLOP/s per shape name, for rows that compare against our matmul. */
+  shared?: Map<string, number>,
 ): Benchmark[] {
   // All of our figures are taken first, before any peer session exists, so that neither side
   // shares the CPU with the other's idle worker threads.
@@ -212,6 +214,7 @@ export function matmulBenchmarks(
   const measureAll = async (): Promise<Map<string, number>> => {
     const m = new Map<string, number>();
     for (const s of shapes) m.set(shapeName(s), await measureOurs(ctx, s, timingFor(s)));
+    for (const [k, v] of m) shared?.set(k, v);
     return m;
   };
   const oursFor = async (s: MatmulShape): Promise<number> => {

@@ -1,13 +1,18 @@
 /**
  * The Node half of the benchmarks: our kernels on WebGPU in Node (Dawn through the npm `webgpu`
  * package; SwiftShader on machines without a GPU) against onnxruntime-web's wasm provider in the
- * same process. Loaded through Vite's SSR module loader, so the WGSL imports resolve as in the app.
+ * same process; then, with the GPU released, the CPU rows: exact assignment vs scipy, training
+ * vs PyTorch, HF export vs Python safetensors (peers in Python subprocesses, run after ours).
+ * Loaded through Vite's SSR module loader, so the WGSL imports resolve as in the app.
  */
 import { availableParallelism } from 'node:os';
 import { describeAdapter } from '../../src/gpu/capabilities';
 import { acquireNodeGpu, releaseNodeGpu } from '../../src/gpu/node';
+import { ASSIGN_SIZES_DEFAULT, assignBenchmarks } from './assign';
+import { exportBenchmarks } from './export';
 import { DEFAULT_SHAPES, matmulBenchmarks, oursNote, type OrtModule } from './matmul';
 import { runBenchmarks, type BenchRow, type RunOptions } from './registry';
+import { trainBenchmarks } from './train';
 
 export interface SuiteResult {
   adapter: string;
@@ -15,7 +20,26 @@ export interface SuiteResult {
   rows: BenchRow[];
 }
 
-export async function runNodeSuite(opts: RunOptions = {}): Promise<SuiteResult> {
+export interface NodeSuiteOptions extends RunOptions {
+  /** Assignment sizes (default 2048 and 4864; --full adds 8960). */
+  assignSizes?: number[];
+}
+
+export async function runNodeSuite(opts: NodeSuiteOptions = {}): Promise<SuiteResult> {
+  const gpu = await runGpuRows(opts);
+  const cpuRows = await runBenchmarks(
+    'node',
+    [
+      ...assignBenchmarks(opts.assignSizes ?? ASSIGN_SIZES_DEFAULT),
+      ...trainBenchmarks(),
+      ...exportBenchmarks(),
+    ],
+    opts,
+  );
+  return { ...gpu, rows: [...gpu.rows, ...cpuRows] };
+}
+
+async function runGpuRows(opts: RunOptions): Promise<SuiteResult> {
   const ctx = await acquireNodeGpu();
   try {
     const ort = (await import('onnxruntime-web')) as OrtModule;

@@ -8,7 +8,7 @@
 export type Env = 'node' | 'chromium';
 
 /** Units whose larger figures are better; every other unit (ms, s, bytes) is lower-is-better. */
-const HIGHER_IS_BETTER = new Set(['GFLOP/s', 'tokens/s', 'items/s', 'samples/s', 'GB/s']);
+const HIGHER_IS_BETTER = new Set(['GFLOP/s', 'tokens/s', 'items/s', 'samples/s', 'GB/s', 'MB/s']);
 
 export function higherIsBetter(unit: string): boolean {
   return HIGHER_IS_BETTER.has(unit);
@@ -21,6 +21,8 @@ export interface Measurement {
   peerName: string;
   /** What the figures include, or why the peer is missing. */
   note?: string;
+  /** Extra figures for bench/results.json only (e.g. CPU times, sizes); not printed. */
+  details?: Record<string, number | string | boolean | null>;
 }
 
 export interface Benchmark {

@@ -4,9 +4,19 @@
  */
 import type { BenchRow } from './registry';
 
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  loadAverageAtStart: number;
+}
+
 export interface Report {
   date: string;
   machine: string;
+  machineInfo?: MachineInfo;
   adapters: Record<string, string>;
   notes: string[];
   rows: BenchRow[];

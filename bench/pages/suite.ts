@@ -1,7 +1,8 @@
 /**
- * The Chromium half of the benchmarks (opened by bench/harness/chromium.ts): our matmul on the
- * browser's WebGPU adapter against onnxruntime-web's 'webgpu' provider (on the same adapter) and
- * its 'wasm' provider. Exposes window.runBench(filter) returning the rows; also shows them.
+ * The Chromium half of the benchmarks (opened by bench/harness/chromium.ts): our matmul and our
+ * forward pass on the browser's WebGPU adapter against onnxruntime-web's 'webgpu' provider (on
+ * the same adapter) and its 'wasm' provider, plus the forward pass's GFLOP/s as a fraction of our
+ * matmul's. Exposes window.runBench(filter) returning the rows; also shows them.
  */
 import type * as Ort from 'onnxruntime-web';
 import ortWebgpuWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
@@ -10,6 +11,7 @@ import ortWasmWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import ortWasmMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import { acquireGpu } from '../../src/gpu/device';
 import { describeAdapter } from '../../src/gpu/capabilities';
+import { defaultForwardModels, forwardBenchmarks } from '../harness/forward';
 import { DEFAULT_SHAPES, matmulBenchmarks, oursNote, type OrtSetup } from '../harness/matmul';
 import { runBenchmarks, type BenchRow } from '../harness/registry';
 import { formatRow } from '../harness/report';
@@ -50,10 +52,21 @@ async function runBench(filter?: string[]): Promise<PageResult> {
     { ort: ortGpu, provider: 'webgpu', label: `ORT-web ${v} webgpu` },
     { ort: ortCpu, provider: 'wasm', label: `ORT-web ${v} wasm ${threads}T` },
   ];
-  const list = matmulBenchmarks(ctx, DEFAULT_SHAPES, peers, {
-    webgpu: 'ORT: GPU-buffer tensors in and out (io binding), own GPUDevice on the same adapter',
-    wasm: 'ORT: CPU tensors, copies in/out of the wasm heap included',
-  });
+  const ourMatmul = new Map<string, number>();
+  const list = [
+    ...matmulBenchmarks(
+      ctx,
+      DEFAULT_SHAPES,
+      peers,
+      {
+        webgpu:
+          'ORT: GPU-buffer tensors in and out (io binding), own GPUDevice on the same adapter',
+        wasm: 'ORT: CPU tensors, copies in/out of the wasm heap included',
+      },
+      ourMatmul,
+    ),
+    ...forwardBenchmarks(ctx, peers, defaultForwardModels(), ourMatmul),
+  ];
   out.textContent = '';
   const rows = await runBenchmarks('chromium', list, {
     filter,

@@ -1,0 +1,110 @@
+/**
+ * Forward rows (Chromium): tokens/s of one full forward pass of our engine on WebGPU against
+ * onnxruntime-web's webgpu and wasm providers on the same ONNX export of the same seeded
+ * Qwen2-MoE (the measuring code is e2e/pages/onnx-forward-bench.ts), plus one row per model
+ * with our forward pass's achieved GFLOP/s (src/model/flops.ts forwardFlops: matrix and
+ * attention products, the sparse top-k expert path, LM head) as a fraction of our own matmul's
+ * GFLOP/s on the same adapter in the same run (`matmul A@B^T 256^3`, the [out, in] weight
+ * layout; taken from the matmul rows when they ran, else measured here).
+ */
+import {
+  forwardOrtBenchmarks,
+  syntheticMoe,
+  type OrtPeer,
+} from '../../e2e/pages/onnx-forward-bench';
+import type { GpuContext } from '../../src/gpu/context';
+import { ALL_PIPELINES } from '../../src/gpu/kernels';
+import { forwardFlops } from '../../src/model/flops';
+import type { WeightProvider } from '../../src/model/weights';
+import { measureOurs, shapeName, timingFor, type MatmulShape } from './matmul';
+import type { Benchmark, Measurement } from './registry';
+
+export interface ForwardModel {
+  name: string;
+  weights: WeightProvider;
+  seqLen: number;
+}
+
+/** The default models: a small one (overhead-bound) and a medium one (matmul-bound). */
+export function defaultForwardModels(): ForwardModel[] {
+  const small = {
+    hidden: 128,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    inter: 256,
+    experts: 4,
+    topK: 2,
+    vocab: 1024,
+  };
+  const medium = {
+    hidden: 256,
+    layers: 4,
+    heads: 8,
+    kvHeads: 2,
+    inter: 512,
+    experts: 8,
+    topK: 2,
+    vocab: 4096,
+  };
+  return [
+    { name: 'moe-h128-L2-E4', weights: syntheticMoe(small, 1), seqLen: 32 },
+    { name: 'moe-h256-L4-E8', weights: syntheticMoe(medium, 2), seqLen: 64 },
+  ];
+}
+
+export const FRACTION_REF: MatmulShape = { M: 256, K: 256, N: 256, transB: true };
+
+export function forwardBenchmarks(
+  ctx: GpuContext,
+  peers: OrtPeer[],
+  models: ForwardModel[],
+  ourMatmul: Map<string, number>,
+): Benchmark[] {
+  let prepared: Promise<void> | null = null;
+  const prepare = (): Promise<void> => (prepared ??= ctx.pipelines.prepare(ALL_PIPELINES));
+  const list: Benchmark[] = [];
+  for (const model of models) {
+    const T = model.seqLen;
+    const rows = forwardOrtBenchmarks({ ctx, peers, models: [model], seqLen: T, runs: 5 });
+    let oursTps: number | null = null;
+    const wrapped: Benchmark[] = rows.map((b, i) => ({
+      name: `forward ${model.name} T=${T}`,
+      unit: b.unit,
+      async run(): Promise<Measurement> {
+        await prepare();
+        const m = await b.run();
+        oursTps = m.ours;
+        // Keep the printed note constant across rows; the per-row logit difference goes to the JSON.
+        const diff = Number(/max \|diff\| ([\d.e+-]+)/.exec(m.note ?? '')?.[1] ?? NaN);
+        return {
+          ...m,
+          peerName: peers[i].label,
+          note: 'same ONNX export of the same seeded model; logits read back on both sides; outputs agree (max |diff| <= 1e-3)',
+          details: { max_abs_logit_diff: diff },
+        };
+      },
+    }));
+    list.push(...wrapped);
+    list.push({
+      name: `forward ${model.name} T=${T} GFLOP/s`,
+      unit: 'GFLOP/s',
+      async run(): Promise<Measurement> {
+        if (oursTps === null) await wrapped[0].run();
+        const flops = forwardFlops(model.weights.config, T);
+        const achieved = ((oursTps ?? NaN) * flops) / T / 1e9;
+        const key = shapeName(FRACTION_REF);
+        if (!ourMatmul.has(key))
+          ourMatmul.set(key, await measureOurs(ctx, FRACTION_REF, timingFor(FRACTION_REF)));
+        return {
+          ours: achieved,
+          peer: ourMatmul.get(key) ?? null,
+          peerName: `our ${key}`,
+          note: 'forward FLOPs (forwardFlops) x tokens/s / T; ratio = fraction of our matmul GFLOP/s in this run',
+          details: { forward_flops: flops, tokens: T },
+        };
+      },
+    });
+  }
+  return list;
+}
