@@ -152,17 +152,18 @@ export function f16ToF32(h: number): number {
   return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
+const f32Scratch = new Float32Array(1);
+const u32Scratch = new Uint32Array(f32Scratch.buffer);
+
 /** f32 -> bf16 bits with round-to-nearest-even (NaN kept as a quiet NaN). */
 export function f32ToBf16Bits(x: number): number {
-  const f = new Float32Array([x]);
-  const u = new Uint32Array(f.buffer)[0];
+  // One shared scratch word: this runs once per exported value.
+  f32Scratch[0] = x;
+  const u = u32Scratch[0];
   if ((u & 0x7fffffff) > 0x7f800000) return 0x7fc0;
   const rounding = 0x7fff + ((u >> 16) & 1);
   return ((u + rounding) >>> 16) & 0xffff;
 }
-
-const f32Scratch = new Float32Array(1);
-const u32Scratch = new Uint32Array(f32Scratch.buffer);
 
 /** f32 -> f16 bits with round-to-nearest-even; overflow goes to infinity, NaN stays NaN. */
 export function f32ToF16Bits(x: number): number {
