@@ -49,7 +49,7 @@ export function ensureChromium({ log = console.log } = {}) {
 
 export function chromiumVersion(path) {
   try {
-    return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+    return execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return 'unknown version';
   }

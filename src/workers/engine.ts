@@ -12,6 +12,7 @@ import { KERNEL_CASES, runKernelCase, type KernelResult } from '../gpu/testing/k
 import { WebGpuBackend } from '../gpu/webgpu-backend';
 import type { Handlers } from './rpc';
 import type { EngineApi } from './protocol';
+import type { ChunkCache } from '../io/cache';
 import type { DemoAssets } from './session/assets';
 import { StudioSession } from './session/state';
 import { demoCatalog, loadSources, setRoles } from './session/sources';
@@ -26,6 +27,7 @@ export interface EngineOptions {
   demo: DemoAssets;
   /** Run the studio's stages on this backend instead of WebGPU (tests, CPU-only hosts). */
   backend?: () => Promise<ComputeBackend<BackendTensor>>;
+  cache?: ChunkCache;
 }
 
 export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> {
@@ -45,7 +47,7 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
     webgpu ??= new WebGpuBackend(c);
     return webgpu;
   });
-  const s = new StudioSession({ backend, demo: opts.demo });
+  const s = new StudioSession({ backend, demo: opts.demo, cache: opts.cache });
   return {
     async init(p) {
       return (await gpu({ featureLevel: p.featureLevel })).caps;
@@ -83,5 +85,10 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
     train: (p, c) => train(s, p, c),
     exportModel: (p, c) => exportModel(s, p, c),
     findings: () => Promise.resolve(findings(s)),
+    cacheInfo: async () => ({ bytes: opts.cache ? await opts.cache.size() : 0, available: Boolean(opts.cache) }),
+    clearCache: async () => {
+      await opts.cache?.clear();
+      return { bytes: opts.cache ? await opts.cache.size() : 0, available: Boolean(opts.cache) };
+    },
   };
 }

@@ -54,6 +54,9 @@ export interface EngineApi {
     result: { name: string; zip: ArrayBuffer };
     progress: ProgressEvent;
   };
+  /** Bytes held by the download cache, and clearing it. */
+  cacheInfo: { params: Record<string, never>; result: { bytes: number; available: boolean }; progress: never };
+  clearCache: { params: Record<string, never>; result: { bytes: number; available: boolean }; progress: never };
   /** The numbers of METHOD.md section 6 measured so far in this session. */
   findings: { params: Record<string, never>; result: Findings; progress: never };
 }

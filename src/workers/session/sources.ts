@@ -32,7 +32,7 @@ export async function loadSources(
       loaded.push(await openSource({ kind: 'local', files: ref.files, label: ref.id }, { signal: ctx.signal, onProgress }));
     } else {
       loaded.push(await openSource({ kind: 'hub', ref: ref.id, revision: ref.revision }, {
-        signal: ctx.signal, onProgress, hubUrl: ref.hubUrl, accessToken: ref.token,
+        signal: ctx.signal, onProgress, hubUrl: ref.hubUrl, accessToken: ref.token, cache: s.deps.cache,
       }));
     }
   }

@@ -7,6 +7,7 @@ import type { BackendTensor, ComputeBackend } from '../../core/backend';
 import { InvalidArgumentError } from '../../core/errors';
 import type { StudioTokenizer } from '../../core/tokenizer/tokenizer';
 import type { VocabUnion } from '../../core/tokenizer/vocab-union';
+import type { ChunkCache } from '../../io/cache';
 import type { Checkpoint } from '../../io/checkpoint';
 import type { CalibrationSet } from '../../merge/calibrate';
 import type { MatchResult } from '../../merge/match';
@@ -34,6 +35,8 @@ export interface ModelEntry {
 export interface SessionDeps<T extends BackendTensor = BackendTensor> {
   backend: () => Promise<ComputeBackend<T>>;
   demo: DemoAssets;
+  /** Byte-range cache for Hub downloads (the browser's Cache API in the worker). */
+  cache?: ChunkCache;
 }
 
 export class StudioSession<T extends BackendTensor = BackendTensor> {
