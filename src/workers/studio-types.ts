@@ -87,6 +87,8 @@ export interface AlignmentSummary {
   width: number;
   /** Max |delta logits| of the MoE with vs without alignment (separate experts): ~1e-6. */
   functionPreservation: number;
+  /** The same divided by the largest |logit| (f32 rounding is relative): ~1e-7. */
+  functionPreservationRelative?: number;
 }
 
 export interface CkaSummary {

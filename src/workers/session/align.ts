@@ -74,10 +74,16 @@ export async function align(s: StudioSession, p: { partial: number }, ctx: Handl
     model.dispose();
     return Float32Array.from(parts.flatMap((x) => [...x]));
   };
-  const preservation = maxAbsDiff(await logits(m.perms), await logits(null));
+  const withAlign = await logits(m.perms);
+  const preservation = maxAbsDiff(withAlign, await logits(null));
+  let scale = 0;
+  for (const v of withAlign) scale = Math.max(scale, Math.abs(v));
   s.facts.functionPreservation = preservation;
+  // f32 sums taken in another order differ by a few ulps of the largest logit.
+  s.facts.functionPreservationRelative = preservation / Math.max(1, scale);
   s.alignment = {
     anchor: s.anchor, tokens: pr.tokens, width: cfg.intermediateSize, functionPreservation: preservation,
+    functionPreservationRelative: s.facts.functionPreservationRelative,
     layers: m.layers.map(({ sigma: _sigma, matched: _m, objective: _o, ...rest }) => rest),
   };
   return s.alignment;
