@@ -51,6 +51,35 @@ export class MomentAccumulator {
     }
   }
 
+  /**
+   * An accumulator holding totals accumulated elsewhere (the GPU accumulator's readback,
+   * src/gpu/moments.ts): same shift convention, so every accessor and later `add` calls work.
+   */
+  static fromTotals(
+    dims: readonly number[],
+    opts: MomentOptions,
+    totals: { count: number; shift: Float64Array[]; sum: Float64Array[]; sumSq: Float64Array[]; cross: Map<string, Float64Array> },
+  ): MomentAccumulator {
+    const m = new MomentAccumulator(dims, opts);
+    const fill = (dst: Float64Array[], src: Float64Array[], what: string): void => {
+      dst.forEach((d, s) => {
+        if (src[s]?.length !== d.length) throw new InvalidArgumentError(`MomentAccumulator.fromTotals: ${what} of stream ${s} has ${src[s]?.length} values, expected ${d.length}`);
+        d.set(src[s]);
+      });
+    };
+    fill(m.shift, totals.shift, 'shift');
+    fill(m.sum, totals.sum, 'sum');
+    fill(m.sumSq, totals.sumSq, 'second moment');
+    for (const [key, X] of m.cross) {
+      const src = totals.cross.get(key);
+      if (src?.length !== X.length) throw new InvalidArgumentError(`MomentAccumulator.fromTotals: cross moment ${key} missing or of the wrong size`);
+      X.set(src);
+    }
+    m.count = totals.count;
+    m.started = totals.count > 0;
+    return m;
+  }
+
   /** Add `tokens` rows of every stream (chunks[s] is [tokens, dims[s]]). */
   add(chunks: readonly Float32Array[], tokens: number): void {
     if (chunks.length !== this.dims.length) throw new InvalidArgumentError(`MomentAccumulator.add: ${chunks.length} chunks for ${this.dims.length} streams`);
@@ -176,7 +205,7 @@ function transposeF64(a: Float64Array, rows: number, cols: number): Float64Array
   return t;
 }
 
-function pairKey(a: number, b: number): string {
+export function pairKey(a: number, b: number): string {
   return `${a},${b}`;
 }
 

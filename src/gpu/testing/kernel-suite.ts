@@ -19,6 +19,7 @@ import { softmaxRows } from '../kernels/softmax';
 import { rmsnorm } from '../kernels/rmsnorm';
 import { reduceRows } from '../kernels/reduce';
 import { ENGINE_KERNEL_CASES } from './engine-kernel-cases';
+import { MOMENT_KERNEL_CASES } from './moments-suite';
 
 export interface KernelCase {
   name: string;
@@ -172,6 +173,7 @@ export const KERNEL_CASES: KernelCase[] = [
   ...REDUCE_OPS.map((op, i) => reduceCase(op, 11, 1500, 80 + i)),
   reduceCase('sum', 3, 1, 90),
   ...ENGINE_KERNEL_CASES,
+  ...MOMENT_KERNEL_CASES,
 ];
 
 export async function runKernelCase(ctx: GpuContext, c: KernelCase): Promise<KernelResult> {
