@@ -51,6 +51,7 @@ export function persistedPart(s: StudioState) {
     expertOrder: s.expertOrder,
     rememberToken: s.rememberToken,
     hubToken: s.rememberToken ? s.hubToken : null,
+    hubUrl: s.hubUrl,
     calibration: s.calibration,
     calibrationSummary: s.calibrationSummary,
     alignPartial: s.alignPartial,

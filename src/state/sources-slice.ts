@@ -47,6 +47,8 @@ export interface SourcesSlice {
   loadState: Record<string, SourceLoadState>;
   hubToken: string | null;
   rememberToken: boolean;
+  /** Custom Hub endpoint (a local mirror); empty = huggingface.co. */
+  hubUrl: string;
   setCatalog: (c: DemoCatalog) => void;
   addEntries: (e: SourceEntry[]) => void;
   removeEntry: (index: number) => void;
@@ -56,6 +58,7 @@ export interface SourcesSlice {
   moveExpert: (from: number, to: number) => void;
   onLoadProgress: (p: LoadProgress) => void;
   setToken: (token: string | null, remember: boolean) => void;
+  setHubUrl: (url: string) => void;
 }
 
 /** Apply one LoadProgress event to the per-source state (pure, exported for tests). */
@@ -88,6 +91,7 @@ export const createSourcesSlice: StateCreator<SourcesSlice, [], [], SourcesSlice
   expertOrder: [],
   loadState: {},
   hubToken: null,
+  hubUrl: '',
   rememberToken: false,
   setCatalog: (catalog) => set({ catalog }),
   addEntries: (add) =>
@@ -110,4 +114,5 @@ export const createSourcesSlice: StateCreator<SourcesSlice, [], [], SourcesSlice
   moveExpert: (from, to) => set((s) => ({ expertOrder: moveItem(s.expertOrder, from, to) })),
   onLoadProgress: (p) => set((s) => ({ loadState: { ...s.loadState, [p.source]: reduceLoadEvent(s.loadState[p.source], p) } })),
   setToken: (hubToken, rememberToken) => set({ hubToken, rememberToken }),
+  setHubUrl: (hubUrl) => set({ hubUrl: hubUrl.trim() }),
 });

@@ -12,6 +12,7 @@ import { addLocalFiles, filesFromDrop } from '../sources/local-files';
 import { parseRef, splitRefs } from '../sources/parse-ref';
 import { EXPERT_DRAG_TYPE, SourceCard } from '../sources/SourceCard';
 import { TokenField } from '../sources/TokenField';
+import { HubSettings } from '../sources/HubSettings';
 
 export function SourcesPanel() {
   const entries = useStudio((s) => s.entries);
@@ -118,6 +119,7 @@ export function SourcesPanel() {
           <span className="muted small">config.json, tokenizer.json and *.safetensors of one model; or drop its folder here</span>
         </div>
         <TokenField />
+        <HubSettings />
         </div>
         </div>
       </Card>

@@ -53,6 +53,7 @@ export function loadSources(): Promise<boolean> {
   const refs: SourceRef[] = s.entries.map((e) => ({
     kind: e.kind, id: e.id, revision: e.revision,
     token: e.kind === 'hub' ? s.hubToken ?? undefined : undefined,
+    hubUrl: e.kind === 'hub' && s.hubUrl ? s.hubUrl : undefined,
     files: e.kind === 'local' ? localFilesOf(e.id) : undefined,
   }));
   return runTask('sources', (signal) => studio().call('loadSources', { refs }, { signal, onProgress: (p) => useStudio.getState().onLoadProgress(p) }), {

@@ -52,7 +52,8 @@ export async function align(s: StudioSession, p: { partial: number }, ctx: Handl
   if (!(p.partial > 0 && p.partial <= 1)) throw new InvalidArgumentError('The aligned fraction must lie in (0, 1].');
   const backend = await s.deps.backend();
   const weights = sources.map((x) => x.weights);
-  const pr = await probe(weights, cal.windows, { anchor: s.anchor, mapIds: sourceIdMaps(s), residual: sources.length * sources[0].summary.numLayers <= 128 }, {
+  // gpuMoments: on the WebGPU backend the FFN activations are accumulated on the GPU (no readback).
+  const pr = await probe(weights, cal.windows, { anchor: s.anchor, mapIds: sourceIdMaps(s), residual: sources.length * sources[0].summary.numLayers <= 128, gpuMoments: true }, {
     backend, signal: ctx.signal, progress: (e) => ctx.progress({ stage: 'probe', done: e.done, total: e.total, message: e.message }),
   });
   const m = await matchNeurons(pr, s.anchor, { partial: p.partial, weights }, { signal: ctx.signal, progress: (e) => ctx.progress({ stage: 'match', done: e.done, total: e.total, message: e.message }) });
