@@ -1,7 +1,9 @@
 // The studio's demo flow end to end in headless Chromium with WebGPU (SwiftShader): load the demo
 // family, calibrate, align, CKA, merge with baselines, train a few router steps, evaluate and
 // export; assertions on what is rendered, a screenshot of every panel, and no console errors.
-// Budgets are tiny so that the software adapter finishes in a few minutes.
+// The network is cut: every request that does not go to the local dev server is aborted and
+// recorded, and none may happen (the demo runs offline). Budgets are tiny so that the software
+// adapter finishes in a few minutes.
 import { expect, test, type Page } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
@@ -21,6 +23,13 @@ test('the demo flow runs end to end', async ({ page }, info) => {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   const shot = (name: string) => page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+  const external: string[] = [];
+  await page.context().route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
+    external.push(url.href);
+    return route.abort('internetdisconnected');
+  });
 
   await page.goto('/');
   await page.evaluate(() => localStorage.clear());
@@ -95,4 +104,5 @@ test('the demo flow runs end to end', async ({ page }, info) => {
   await shot('8-export');
 
   expect(errors).toEqual([]);
+  expect(external).toEqual([]);
 });
