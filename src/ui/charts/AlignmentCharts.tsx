@@ -31,7 +31,7 @@ export function CorrelationChart({ a, label }: { a: AlignmentSummary; label: (m:
             <Label value="mean matched correlation" angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
           </YAxis>
           <Tooltip formatter={fmt} labelFormatter={layerLabel} />
-          <Legend verticalAlign="top" height={28} />
+          <Legend itemSorter={null} verticalAlign="top" height={28} />
           {models.flatMap((m) => [
             <Line key={`b${m}`} dataKey={`b${m}`} name={`${label(m)} before`} stroke={categorical(m)} strokeDasharray="5 4" dot={false} isAnimationActive={false} />,
             <Line key={`a${m}`} dataKey={`a${m}`} name={`${label(m)} after`} stroke={categorical(m)} strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />,
@@ -55,7 +55,7 @@ export function FixedPointsChart({ a, label }: { a: AlignmentSummary; label: (m:
             <Label value="fraction of fixed points" angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
           </YAxis>
           <Tooltip formatter={fmt} labelFormatter={layerLabel} />
-          <Legend verticalAlign="top" height={28} />
+          <Legend itemSorter={null} verticalAlign="top" height={28} />
           {models.map((m) => <Bar key={m} dataKey={`f${m}`} name={label(m)} fill={categorical(m)} isAnimationActive={false} />)}
         </BarChart>
       </ResponsiveContainer>

@@ -32,7 +32,7 @@ export function AlignmentPanel() {
       <Card title="Run">
         {!calibrated && <Needs>Run calibration first (stage 2): alignment compares neurons on the calibration tokens.</Needs>}
         <label className="field">
-          <span className="field-label">Partial alignment: move the {formatPercent(partial)} best-matched pairs (the rest keep their place)</span>
+          <span className="field-label">Partial alignment: {formatPercent(partial)} of the matched pairs moved (best-matched first; the rest keep their place)</span>
           <input
             type="range" min={0} max={1} step={0.05} value={partial} data-testid="partial-slider"
             aria-valuetext={formatPercent(partial)} onChange={(e) => useStudio.getState().setAlignPartial(Number(e.target.value))}

@@ -64,7 +64,7 @@ export function CkaPanel() {
             <p className="explain" data-testid="cka-invariance">
               Largest difference between the two: <strong data-testid="cka-max-difference" data-value={cka.maxDifference}>{formatNumber(cka.maxDifference)}</strong>.
               The heatmaps do not move, and that is the point: CKA compares what two experts compute over the same tokens,
-              and permuting an expert’s hidden neurons does not change what it computes (METHOD.md §4).
+              and permuting an expert’s hidden neurons does not change what it computes.
             </p>
           </Card>
           <Card title="All layers" testId="cka-multiples">
