@@ -1,4 +1,5 @@
 /** The Sources stage's engine calls: demo catalog, loading, roles. */
+import { stagesAfter } from '../../state/stages';
 import { useStudio } from '../../state/store';
 import type { SourceRef } from '../../workers/studio-types';
 import { studio } from '../studio-api';
@@ -50,13 +51,29 @@ export function loadSources(): Promise<boolean> {
     stage: 'sources',
     onDone: (r) => {
       const st = useStudio.getState();
+      const before = st.summaries.map((x) => `${x.id}@${x.revision}`).join('|');
+      if (before !== r.sources.map((x) => `${x.id}@${x.revision}`).join('|')) forgetDownstream();
       st.setLoaded(r.sources, r.report);
+      st.setEngineHasSources(true);
       // A source whose summary knows its domain (demo manifest) fills in an unset choice.
       r.sources.forEach((src, i) => {
         if (st.entries[i] && st.entries[i].domain === null && src.domain) st.setEntryDomain(i, src.domain);
       });
     },
   });
+}
+
+/** Other sources: every later result described the old ones, so it goes. */
+function forgetDownstream(): void {
+  const st = useStudio.getState();
+  for (const id of stagesAfter('sources')) st.setStageStatus(id, 'idle');
+  st.setCalibrationSummary(null);
+  st.setAlignment(null);
+  st.setCka(null);
+  st.setBuilt([]);
+  st.setEval([]);
+  st.setTokenRouting(null);
+  useStudio.setState({ trainHistory: [], trainHistoryModel: null, trainSummaries: {}, trainPaused: false, lastExport: null });
 }
 
 /** Send anchor, expert order and domains to the engine (before calibration). */
