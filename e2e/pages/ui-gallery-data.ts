@@ -1,6 +1,18 @@
 // Small literal example values for the UI gallery (a test page, not the app): three sources
 // (a base, a branched fine-tune, an independent model), four layers, FFN width 16.
-import type { AlignmentSummary, CkaSummary, EvalRow, TokenRouting, TrainStep } from '../../src/workers/studio-types';
+import type { AlignmentSummary, CkaSummary, EvalRow, MergeReport, TokenRouting, TrainStep } from '../../src/workers/studio-types';
+
+const four = (v: string): string[] => [v, v, v, v];
+export const report: MergeReport = {
+  mergeable: true,
+  counts: { error: 0, warning: 1, info: 1, ok: 2 },
+  rows: [
+    { field: 'model_type', values: four('qwen2'), severity: 'ok', message: 'All sources agree.' },
+    { field: 'hidden_size', values: four('64'), severity: 'ok', message: 'All sources agree.' },
+    { field: 'rope_theta', values: ['10000', '10000', '10000', '1000000'], severity: 'warning', message: 'demo/indie encodes positions with a different rotary base than the anchor demo/prose; the merged model uses the anchor’s.' },
+    { field: 'vocab_size', values: ['512', '512', '512', '480'], severity: 'info', message: 'Vocabularies differ; embeddings are merged by token string.' },
+  ],
+};
 
 const hist = (peak: number): number[] => Array.from({ length: 20 }, (_, i) => Math.max(0, 8 - Math.abs(i - peak) * 3));
 

@@ -5,13 +5,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useStudio } from '../../src/state/store';
 import { AlignmentPanel } from '../../src/ui/panels/AlignmentPanel';
+import { CalibrationPanel } from '../../src/ui/panels/CalibrationPanel';
+import { SourcesPanel } from '../../src/ui/panels/SourcesPanel';
 import { CkaPanel } from '../../src/ui/panels/CkaPanel';
 import { EvaluatePanel } from '../../src/ui/panels/EvaluatePanel';
 import { TrainPanel } from '../../src/ui/panels/TrainPanel';
 import { Findings } from '../../src/ui/tour/Findings';
 import '../../src/ui/styles.css';
 import '../../src/ui/panels.css';
-import { alignment, cka, evalRows, tokenRouting, trainHistory } from './ui-gallery-data';
+import { alignment, cka, evalRows, report, tokenRouting, trainHistory } from './ui-gallery-data';
 
 useStudio.persist.setOptions({ name: 'symphony-studio-ui-gallery' });
 const ids = ['demo/prose', 'demo/code', 'demo/math', 'demo/indie'];
@@ -26,7 +28,6 @@ useStudio.setState({
   alignment: { ...alignment, layers: alignment.layers.map((l) => (l.model === 2 ? { ...l, model: 3 } : l)) },
   alignPick: { layer: 1, model: 3 },
   permutation: { model: 3, layer: 1, sigma: [3, 9, 0, 14, 6, 1, 12, 7, 15, 2, 10, 5, 8, 13, 4, 11], matched: [] },
-  calibrationSummary: { seqLen: 128, windows: 64, domains: [], contentHash: 'abc' },
   cka,
   built: [
     { id: 'symphony', label: 'Symphony MoE', kind: 'symphony', experts: 4, topK: 2, parameters: 3.1e6, trained: true },
@@ -37,10 +38,24 @@ useStudio.setState({
   trainHistory, trainHistoryModel: 'symphony',
   trainSummaries: { symphony: { model: 'symphony', steps: 40, balancedAux: 2, history: trainHistory, heldOutLossBefore: 3.4, heldOutLossAfter: 3.1 } },
   evalRows, tokenRouting, routeModel: 'symphony',
+  report,
+  loadState: {
+    'demo/prose': { stage: 'ready', message: '', networkBytes: 0, cacheBytes: 4.8e6 },
+    'demo/code': { stage: 'downloading', message: '', file: 'model.safetensors', loaded: 2.9e6, total: 4.8e6, networkBytes: 2.9e6, cacheBytes: 0, bytesPerSecond: 1.6e6, etaSeconds: 1.2, fromCache: false },
+  },
+  calibration: {
+    tokensPerDomain: 2048, seqLen: 128,
+    domains: [
+      { name: 'prose', catalog: true, heldOut: false, builtin: true, pasted: '', uploaded: [] },
+      { name: 'code', catalog: true, heldOut: false, builtin: true, pasted: '', uploaded: ['def f(x):\n    return x'] },
+      { name: 'legal', catalog: true, heldOut: true, builtin: false, pasted: '', uploaded: [] },
+    ],
+  },
+  calibrationSummary: { seqLen: 128, windows: 48, domains: [{ name: 'prose', tokens: 2048, available: 90000 }, { name: 'code', tokens: 1500, available: 1500 }], contentHash: '3f9a0c1d2e4b5a6c' },
 });
 
 const sections: [string, () => React.ReactNode][] = [
-  ['alignment', AlignmentPanel], ['cka', CkaPanel], ['train', TrainPanel], ['evaluate', EvaluatePanel], ['findings', Findings],
+  ['sources', SourcesPanel], ['calibration', CalibrationPanel], ['alignment', AlignmentPanel], ['cka', CkaPanel], ['train', TrainPanel], ['evaluate', EvaluatePanel], ['findings', Findings],
 ];
 
 createRoot(document.getElementById('root')!).render(

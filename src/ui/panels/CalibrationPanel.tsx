@@ -123,8 +123,10 @@ export function CalibrationPanel() {
                 {summary.domains.map((d) => (
                   <tr key={d.name}>
                     <td>{d.name}</td>
-                    <td className="num">{d.tokens.toLocaleString('en-US')}</td>
-                    <td className={`num ${d.available < d.tokens ? 'warn' : ''}`}>{d.available.toLocaleString('en-US')}</td>
+                    <td className={`num ${d.tokens < cfg.tokensPerDomain ? 'warn' : ''}`} title={d.tokens < cfg.tokensPerDomain ? 'Less text than requested: this domain has a smaller share' : undefined}>
+                      {d.tokens.toLocaleString('en-US')}
+                    </td>
+                    <td className="num">{d.available.toLocaleString('en-US')}</td>
                   </tr>
                 ))}
               </tbody>
