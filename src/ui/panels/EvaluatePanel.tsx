@@ -77,6 +77,11 @@ export function EvaluatePanel() {
               </table>
             </div>
             <p className="chart-note">Bold: the best model per domain. Perplexity = exp(mean next-token loss) on the domain’s validation text.</p>
+            <p className="explain">
+              Reading the table: Symphony and BTX have the same experts up to a permutation of each expert’s neurons, which
+              changes nothing they compute; a difference between the two comes from the backbone (SLERP vs linear mean), not
+              from alignment. Alignment shows where FFN weights are averaged: the shared expert of symphony-shared.
+            </p>
             <PplChart rows={rows} />
           </>
         )}
