@@ -17,6 +17,7 @@ import { localFilesFrom, openLocalCheckpoint } from './local';
 import { openFolderCheckpoint } from './node-folder';
 import { TransferMeter } from './progress';
 import { TOKEN_STORAGE_KEY, TokenStore } from './token';
+import { openSource } from './index';
 
 const files = fixtureModelFiles({ seed: 9, family: 'llama', dtype: 'F32' });
 const st = files.get('model.safetensors')!;
@@ -39,6 +40,8 @@ describe('local files', () => {
     expect(c.source.revision).toMatch(/^local-[0-9a-f]{40}$/);
     expect(await c.readTensor(name)).toEqual(readTensor(st, header, name));
     expect(c.config.family).toBe('llama');
+    const viaSpec = await openSource({ kind: 'local', files: dropped, label: 'x' });
+    expect(viaSpec.source.revision).toBe(c.source.revision);
   });
   it('strips the picked folder name and keeps nested paths', () => {
     const picked = [

@@ -24,6 +24,8 @@ export interface ProbeOptions {
   selfFull?: boolean;
   /** Also accumulate residual-stream moments for layer x layer CKA (default true). */
   residual?: boolean;
+  /** Per source: map the windows' token ids to that source's vocabulary (default: as is). */
+  mapIds?: (((ids: Int32Array) => Int32Array) | null)[];
 }
 
 export interface ProbeResult {
@@ -59,7 +61,8 @@ export async function probe<T extends BackendTensor>(
     const hs: Float32Array[][] = models.map(() => new Array<Float32Array>(L));
     const xs: Float32Array[][] = models.map(() => new Array<Float32Array>(L));
     for (let m = 0; m < N; m++) {
-      const r = await models[m].hidden(batch, {
+      const map = opts.mapIds?.[m];
+      const r = await models[m].hidden(map ? batch.map(map) : batch, {
         signal: ctx.signal,
         taps: {
           ffnHidden: async ({ layer, h }) => {

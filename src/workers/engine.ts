@@ -1,24 +1,51 @@
 /**
  * The engine's request handlers, independent of where they run (a Web Worker in the browser,
- * the main thread in tests). Holds the single GpuContext and re-acquires it after a loss.
+ * the main thread or Node in tests). Holds the single GpuContext (re-acquired after a loss) and
+ * the studio session; the session's stages run on the WebGPU backend by default.
  */
+import type { BackendTensor, ComputeBackend } from '../core/backend';
 import { throwIfAborted } from '../core/errors';
 import { acquireGpu, type AcquireOptions } from '../gpu/device';
 import type { GpuContext } from '../gpu/context';
 import { ALL_PIPELINES } from '../gpu/kernels';
 import { KERNEL_CASES, runKernelCase, type KernelResult } from '../gpu/testing/kernel-suite';
+import { WebGpuBackend } from '../gpu/webgpu-backend';
 import type { Handlers } from './rpc';
 import type { EngineApi } from './protocol';
+import type { DemoAssets } from './session/assets';
+import { StudioSession } from './session/state';
+import { demoCatalog, loadSources, setRoles } from './session/sources';
+import { align, calibrate, cka, permutation } from './session/align';
+import { merge } from './session/build';
+import { evaluate, generate, routeText } from './session/use';
+import { train } from './session/train';
+import { exportModel, findings } from './session/export';
 
-export function createEngine(acquire: (o: AcquireOptions) => Promise<GpuContext> = acquireGpu): Partial<Handlers<EngineApi>> {
+export interface EngineOptions {
+  acquire?: (o: AcquireOptions) => Promise<GpuContext>;
+  demo: DemoAssets;
+  /** Run the studio's stages on this backend instead of WebGPU (tests, CPU-only hosts). */
+  backend?: () => Promise<ComputeBackend<BackendTensor>>;
+}
+
+export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> {
+  const acquire = opts.acquire ?? acquireGpu;
   let ctx: GpuContext | null = null;
+  let webgpu: WebGpuBackend | null = null;
   const gpu = async (o: AcquireOptions = {}): Promise<GpuContext> => {
     if (!ctx || ctx.isLost) {
       ctx = await acquire(o);
+      webgpu = null;
       await ctx.pipelines.prepare(ALL_PIPELINES);
     }
     return ctx;
   };
+  const backend = opts.backend ?? (async (): Promise<ComputeBackend<BackendTensor>> => {
+    const c = await gpu();
+    webgpu ??= new WebGpuBackend(c);
+    return webgpu;
+  });
+  const s = new StudioSession({ backend, demo: opts.demo });
   return {
     async init(p) {
       return (await gpu({ featureLevel: p.featureLevel })).caps;
@@ -42,5 +69,19 @@ export function createEngine(acquire: (o: AcquireOptions) => Promise<GpuContext>
       }
       return p.steps;
     },
+    demoCatalog: () => demoCatalog(s),
+    loadSources: (p, c) => loadSources(s, p.refs, c),
+    setRoles: (p) => Promise.resolve(setRoles(s, p)),
+    calibrate: (p, c) => calibrate(s, p, c),
+    align: (p, c) => align(s, p, c),
+    permutation: (p) => Promise.resolve(permutation(s, p)),
+    cka: (_p, c) => cka(s, c),
+    merge: (p, c) => merge(s, p, c),
+    evaluate: (p, c) => evaluate(s, p, c),
+    routeText: (p) => routeText(s, p),
+    generate: (p, c) => generate(s, p, c),
+    train: (p, c) => train(s, p, c),
+    exportModel: (p, c) => exportModel(s, p, c),
+    findings: () => Promise.resolve(findings(s)),
   };
 }

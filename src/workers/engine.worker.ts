@@ -3,5 +3,7 @@
 import { serveRpc } from './rpc';
 import { createEngine } from './engine';
 import type { EngineApi } from './protocol';
+import { httpDemoAssets } from './session/assets';
 
-serveRpc<EngineApi>(self, createEngine());
+const demoBase = new URL(`${import.meta.env.BASE_URL}demo`, self.location.origin).href;
+serveRpc<EngineApi>(self, createEngine({ demo: httpDemoAssets(demoBase) }));

@@ -41,7 +41,8 @@ export interface EngineApi {
   merge: { params: MergeRequest; result: BuiltModel[]; progress: ProgressEvent };
   /** Router fine-tuning. Aborting pauses; calling again for the same model resumes. */
   train: { params: TrainRequest; result: TrainSummary; progress: TrainStep };
-  evaluate: { params: { models: string[]; heldOut: boolean }; result: EvalRow[]; progress: ProgressEvent };
+  /** Per-domain perplexity on up to `tokensPerDomain` validation tokens (default 2048) per domain. */
+  evaluate: { params: { models: string[]; heldOut: boolean; tokensPerDomain?: number }; result: EvalRow[]; progress: ProgressEvent };
   routeText: { params: { model: string; text: string }; result: TokenRouting; progress: never };
   generate: {
     params: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number };

@@ -66,7 +66,13 @@ export interface LayerAlignmentSummary {
   meanCorrBefore: number;
   meanCorrAfter: number;
   fixedPoints: number;
+  /** Matched correlations after alignment, 20 bins over [-1, 1]. */
   histogram: number[];
+  /** Identity-pair correlations before alignment, same bins. */
+  histogramBefore?: number[];
+  /** Cosine between the anchor's and this model's FFN weights, before and after permuting. */
+  weightCosineBefore?: number | null;
+  weightCosineAfter?: number | null;
   deadAnchor: number;
   deadModel: number;
   certified: boolean;

@@ -24,6 +24,9 @@ export class Augmenter {
   private readonly heap = new MinHeap(4096);
   /** Columns finalised by Dijkstra, summed over all searches (work measure). */
   scannedTotal = 0;
+  /** Columns whose price or row changed since the last takeDirtyRows(). */
+  private readonly dirty: Uint8Array;
+  private dirtyList: number[] = [];
 
   constructor(n: number) {
     this.dist = new Float64Array(n).fill(Infinity);
@@ -32,6 +35,24 @@ export class Augmenter {
     this.done = new Uint8Array(n);
     this.touched = new Int32Array(n);
     this.scanned = new Int32Array(n);
+    this.dirty = new Uint8Array(n);
+  }
+
+  /**
+   * Rows matched to a column whose price or row changed since the last call. Prices only rise,
+   * so every other row's certificate violation max_j (C_ij - p_j) - U_i can only have fallen:
+   * these are the only rows an incremental certificate needs to re-check.
+   */
+  takeDirtyRows(st: MatchState): Int32Array {
+    const out = new Int32Array(this.dirtyList.length);
+    let m = 0;
+    for (const j of this.dirtyList) {
+      this.dirty[j] = 0;
+      const r = st.colToRow[j];
+      if (r >= 0) out[m++] = r;
+    }
+    this.dirtyList = [];
+    return out.subarray(0, m);
   }
 
   /** Place the free row `start`; throws if the graph has no augmenting path from it. */
@@ -95,6 +116,10 @@ export class Augmenter {
     for (let t = 0; t < ns; t++) {
       const j = scanned[t];
       prices[j] += D - dist[j];
+      if (!this.dirty[j]) {
+        this.dirty[j] = 1;
+        this.dirtyList.push(j);
+      }
     }
     this.scannedTotal += ns;
     let j = sink;

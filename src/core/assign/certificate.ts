@@ -8,6 +8,8 @@
  *   optimum <= sum_i M_i + sum_j p_j  and  gap = dual bound - primal = sum_i (M_i - U_i).
  * A row is rejected when its violation exceeds `tol`; when no row is rejected the assignment is
  * within n * tol (in fact within the reported `gap`) of the optimum.
+ * opts.rows restricts the check to some rows (the solver's incremental rounds); such a partial
+ * result has NaN totals and never stands in for the final full pass.
  */
 import { InvalidArgumentError } from '../errors';
 import { isPermutation, type ScoreMatrix } from './types';
@@ -27,6 +29,10 @@ export interface Certificate {
   rejected: Int32Array;
   /** For each rejected row, the column of its largest reduced profit. */
   rejectedBestCol: Int32Array;
+  /** With opts.topK = k: [n, k] the k columns of largest reduced profit C_ij - p_j of every
+   * row (unordered); the candidates that a repair should add. Empty otherwise. */
+  topCols: Int32Array;
+  topK: number;
 }
 
 /** Default tolerance: 1e-11 of the largest |score| (at least 1e-11 absolute). */
@@ -34,7 +40,10 @@ export function defaultTolerance(scale: number): number {
   return 1e-11 * Math.max(1, Math.abs(scale));
 }
 
-export function certify(c: ScoreMatrix, n: number, rowToCol: Int32Array, prices: Float64Array, tol: number): Certificate {
+export function certify(
+  c: ScoreMatrix, n: number, rowToCol: Int32Array, prices: Float64Array, tol: number,
+  opts: { topK?: number; rows?: Int32Array } = {},
+): Certificate {
   if (!isPermutation(rowToCol, n)) throw new InvalidArgumentError('certify: rowToCol is not a permutation of 0..n-1');
   let primal = 0;
   let gap = 0;
@@ -42,21 +51,52 @@ export function certify(c: ScoreMatrix, n: number, rowToCol: Int32Array, prices:
   let sumM = 0;
   const rej: number[] = [];
   const rejCol: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const k = Math.min(n, Math.max(0, opts.topK ?? 0));
+  const topCols = new Int32Array(n * k);
+  const topVals = new Float64Array(k);
+  const rows = opts.rows;
+  const count = rows ? rows.length : n;
+  for (let r = 0; r < count; r++) {
+    const i = rows ? rows[r] : r;
     const base = i * n;
     let m = -Infinity;
     let at = -1;
     // The row sum costs one add per entry and is the only place that sees every score: NaN
     // never wins a comparison, so without it a NaN would pass silently.
     let rowSum = 0;
-    for (let j = 0; j < n; j++) {
-      const cij = c[base + j];
-      rowSum += cij;
-      const x = cij - prices[j];
-      if (x > m) {
-        m = x;
-        at = j;
+    if (k === 0) {
+      for (let j = 0; j < n; j++) {
+        const cij = c[base + j];
+        rowSum += cij;
+        const x = cij - prices[j];
+        if (x > m) {
+          m = x;
+          at = j;
+        }
       }
+    } else {
+      // Same pass, also keeping the k best reduced profits (entry threshold = their minimum).
+      const o = i * k;
+      for (let t = 0; t < k; t++) {
+        topVals[t] = c[base + t] - prices[t];
+        topCols[o + t] = t;
+        rowSum += c[base + t];
+      }
+      let tmin = Infinity;
+      let tminAt = 0;
+      for (let t = 0; t < k; t++) if (topVals[t] < tmin) { tmin = topVals[t]; tminAt = t; }
+      for (let j = k; j < n; j++) {
+        const cij = c[base + j];
+        rowSum += cij;
+        const x = cij - prices[j];
+        if (x > tmin) {
+          topVals[tminAt] = x;
+          topCols[o + tminAt] = j;
+          tmin = Infinity;
+          for (let t = 0; t < k; t++) if (topVals[t] < tmin) { tmin = topVals[t]; tminAt = t; }
+        }
+      }
+      for (let t = 0; t < k; t++) if (topVals[t] > m) { m = topVals[t]; at = topCols[o + t]; }
     }
     if (!Number.isFinite(rowSum)) {
       throw new InvalidArgumentError(`certify: row ${i} of the score matrix contains NaN or infinite values; dead neurons must have correlation 0, not NaN.`);
@@ -75,9 +115,11 @@ export function certify(c: ScoreMatrix, n: number, rowToCol: Int32Array, prices:
   }
   let sumP = 0;
   for (let j = 0; j < n; j++) sumP += prices[j];
+  // A partial check (opts.rows) certifies nothing about the totals.
+  const partial = rows !== undefined && rows.length !== n;
   return {
-    ok: rej.length === 0, tol, primal, dualBound: sumM + sumP, gap, maxViolation: maxV,
-    rejected: Int32Array.from(rej), rejectedBestCol: Int32Array.from(rejCol),
+    ok: rej.length === 0, tol, primal: partial ? NaN : primal, dualBound: partial ? NaN : sumM + sumP, gap: partial ? NaN : gap, maxViolation: maxV,
+    rejected: Int32Array.from(rej), rejectedBestCol: Int32Array.from(rejCol), topCols, topK: k,
   };
 }
 
@@ -91,4 +133,51 @@ export function violatingColumns(c: ScoreMatrix, n: number, i: number, prices: F
   }
   hits.sort((a, b) => b.x - a.x);
   return hits.slice(0, cap).map((h) => h.j);
+}
+
+/** Split f64 prices into f32 (hi, lo) pairs for the GPU filter: hi + lo = p to ~2^-48 relative. */
+export function splitPrices(prices: Float64Array): Float32Array {
+  const out = new Float32Array(2 * prices.length);
+  for (let j = 0; j < prices.length; j++) {
+    const hi = Math.fround(prices[j]);
+    out[2 * j] = hi;
+    out[2 * j + 1] = prices[j] - hi;
+  }
+  return out;
+}
+
+/**
+ * CPU reference of the WGSL certificate filter (shaders/lap_certify.wgsl), in f64:
+ * gap_i = max_{j != sigma(i)} (C_ij - p_j) - (C_i,sigma(i) - p_sigma(i)) and its argmax
+ * (lowest column on ties; -1 and -Infinity when n = 1).
+ */
+export function certifyFilterRef(c: ScoreMatrix, n: number, rowToCol: Int32Array, prices: Float64Array): { gap: Float64Array; col: Int32Array } {
+  const gap = new Float64Array(n);
+  const col = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = rowToCol[i];
+    let m = -Infinity;
+    let at = -1;
+    for (let j = 0; j < n; j++) {
+      if (j === s) continue;
+      const x = c[i * n + j] - prices[j];
+      if (x > m) {
+        m = x;
+        at = j;
+      }
+    }
+    gap[i] = m - (c[i * n + s] - prices[s]);
+    col[i] = at;
+  }
+  return { gap, col };
+}
+
+/**
+ * Rows that a GPU filter result does not settle: gap_i >= -margin. The margin must exceed the
+ * f32 error of the filter, about 2^-22 (|C| + |p|); the default is 1e-5 (max |C| + max |p|).
+ */
+export function rowsToRecheck(gap: ArrayLike<number>, margin: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < gap.length; i++) if (!(gap[i] < -margin)) out.push(i);
+  return Int32Array.from(out);
 }

@@ -3,9 +3,13 @@
  *   1. best k candidates per row and per column + the diagonal (candidates.ts, dense O(n^2));
  *   2. epsilon-scaling auction on that sparse graph (auction.ts) for near-optimal prices;
  *   3. exact shortest-augmenting-path repair of every row that is not tight (augment.ts);
- *   4. the dense certificate (certificate.ts, O(n^2)); rows it rejects get their violating
- *      columns added to the graph and are re-placed by the augmenting-path repair; repeat.
- * The loop ends only when the certificate accepts, so every returned result is certified:
+ *   4. the dense certificate (certificate.ts, O(n^2)); its first pass also ranks every row's
+ *      columns by reduced profit under the auction's prices. Rejected rows get those columns
+ *      (or, when more than 2% of rows are rejected, every row gets them and a short warm
+ *      auction runs again) and are re-placed by the augmenting-path repair; repeat.
+ *      Prices only rise, so a repair can only break the rows matched to columns whose price
+ *      changed: later rounds re-check just those rows, and a full dense pass confirms the end.
+ * The loop ends only when a full certificate pass accepts, so every returned result is certified:
  * each row's reduced profit over all n columns is at most `tol` and the optimality gap
  * (reported, exactly computable from the duals) is at most n * tol.
  * Small problems (n <= denseBelow) go to the dense JV solver and get the same certificate.
@@ -86,38 +90,45 @@ export function solveLap(c: ScoreMatrix, n: number, opts: LapOptions = {}): LapR
 
   const aug = new Augmenter(n);
   let repaired = exactify(g, st, aug, tol);
+  aug.takeDirtyRows(st);
   let tRepair = performance.now() - t2;
   let tCert = 0;
   let rounds = 0;
-  let refreshed = false;
   let cert: Certificate;
+  // null: check every row; otherwise only the rows a repair touched (see takeDirtyRows). An
+  // incremental pass that accepts is always confirmed by a full pass before returning.
+  let pending: Int32Array | null = null;
   for (;;) {
     throwIfAborted(opts.signal);
     const tc = performance.now();
-    cert = certify(c, n, st.rowToCol, st.prices, tol);
+    // The first certificate also ranks every row's columns by reduced profit under the
+    // auction's prices: the candidates that the raw best-k lists missed, at little extra cost.
+    cert = certify(c, n, st.rowToCol, st.prices, tol, { topK: rounds === 0 ? k : 0, rows: pending ?? undefined });
     tCert += performance.now() - tc;
     rounds++;
-    if (cert.ok || rounds > (opts.maxRounds ?? 30)) break;
+    if (cert.ok) {
+      if (pending === null) break;
+      pending = null;
+      continue;
+    }
+    if (rounds > (opts.maxRounds ?? 30)) break;
     const tr = performance.now();
     const extra: { row: number; col: number }[] = [];
-    let refreshedNow = false;
-    if (!refreshed && cert.rejected.length > (opts.refreshFraction ?? 0.02) * n) {
-      // Many rows want columns outside the graph: the raw best-k lists were chosen before any
-      // price was known. Re-rank every row's columns by reduced profit C_ij - p_j and every
-      // column's rows by C_ij - U_i (one more dense pass) and add those lists.
-      refreshed = true;
-      refreshedNow = true;
-      const rowValues = new Float64Array(n);
-      for (let i = 0; i < n; i++) rowValues[i] = st.matchedW[i] - st.prices[st.rowToCol[i]];
-      const bk2 = bestK(c, n, k, { prices: st.prices, rowValues });
-      for (let i = 0; i < n; i++) for (let t = 0; t < bk2.k; t++) extra.push({ row: i, col: bk2.rowCols[i * bk2.k + t] });
-      for (let j = 0; j < n; j++) for (let t = 0; t < bk2.k; t++) extra.push({ row: bk2.colRows[j * bk2.k + t], col: j });
-    }
-    for (let r = 0; r < cert.rejected.length; r++) {
-      const i = cert.rejected[r];
-      const s = st.rowToCol[i];
-      const own = c[i * n + s] - st.prices[s];
-      for (const j of violatingColumns(c, n, i, st.prices, own + tol, opts.addPerRow ?? 16)) extra.push({ row: i, col: j });
+    const many = cert.rejected.length > (opts.refreshFraction ?? 0.02) * n;
+    const refreshedNow = many && cert.topK > 0;
+    if (refreshedNow) {
+      // Many rows want columns outside the graph (the raw lists were chosen before any price
+      // was known): add every row's reduced-profit list.
+      for (let i = 0; i < n; i++) for (let t = 0; t < cert.topK; t++) extra.push({ row: i, col: cert.topCols[i * cert.topK + t] });
+    } else if (cert.topK > 0) {
+      for (const i of cert.rejected) for (let t = 0; t < cert.topK; t++) extra.push({ row: i, col: cert.topCols[i * cert.topK + t] });
+    } else {
+      for (let r = 0; r < cert.rejected.length; r++) {
+        const i = cert.rejected[r];
+        const s = st.rowToCol[i];
+        const own = c[i * n + s] - st.prices[s];
+        for (const j of violatingColumns(c, n, i, st.prices, own + tol, opts.addPerRow ?? 16)) extra.push({ row: i, col: j });
+      }
     }
     g = addEdges(g, c, extra);
     for (let r = 0; r < cert.rejected.length; r++) {
@@ -136,6 +147,8 @@ export function solveLap(c: ScoreMatrix, n: number, opts: LapOptions = {}): LapR
       for (let r = 0; r < cert.rejected.length; r++) aug.augment(g, st, cert.rejected[r]);
       repaired += cert.rejected.length;
     }
+    const dirty = aug.takeDirtyRows(st);
+    pending = refreshedNow || dirty.length > n / 4 ? null : dirty;
     tRepair += performance.now() - tr;
   }
   const stats: LapStats = {

@@ -1,0 +1,94 @@
+/**
+ * The studio's working state inside the engine worker: loaded sources, roles, calibration,
+ * alignment, built models and trainer states. Everything here may hold weights and backend
+ * tensors; only summaries cross to the UI.
+ */
+import type { BackendTensor, ComputeBackend } from '../../core/backend';
+import { InvalidArgumentError } from '../../core/errors';
+import type { StudioTokenizer } from '../../core/tokenizer/tokenizer';
+import type { VocabUnion } from '../../core/tokenizer/vocab-union';
+import type { Checkpoint } from '../../io/checkpoint';
+import type { CalibrationSet } from '../../merge/calibrate';
+import type { MatchResult } from '../../merge/match';
+import type { ProbeResult } from '../../merge/probe';
+import type { WeightProvider } from '../../model/weights';
+import type { AlignmentSummary, BuiltModel, CkaSummary, EvalRow, SourceSummary, TrainSummary } from '../studio-types';
+import type { DemoAssets } from './assets';
+
+export interface LoadedSource {
+  summary: SourceSummary;
+  checkpoint: Checkpoint;
+  weights: WeightProvider;
+  tokenizer: StudioTokenizer;
+}
+
+export interface ModelEntry {
+  built: BuiltModel;
+  weights: WeightProvider;
+  /** Router weights [E, H] per layer (merged models): training updates them in place. */
+  routers?: Float32Array[];
+  /** For sources: their index, so that token ids can be mapped to their vocabulary. */
+  sourceIndex?: number;
+}
+
+export interface SessionDeps<T extends BackendTensor = BackendTensor> {
+  backend: () => Promise<ComputeBackend<T>>;
+  demo: DemoAssets;
+}
+
+export class StudioSession<T extends BackendTensor = BackendTensor> {
+  sources: LoadedSource[] = [];
+  anchor = 0;
+  experts: number[] = [];
+  domains: (string | null)[] = [];
+  vocab: VocabUnion | null = null;
+  calibration: CalibrationSet | null = null;
+  calibrationDomains: string[] = [];
+  probe: ProbeResult | null = null;
+  match: MatchResult | null = null;
+  alignment: AlignmentSummary | null = null;
+  cka: CkaSummary | null = null;
+  models = new Map<string, ModelEntry>();
+  evaluations: EvalRow[] = [];
+  training = new Map<string, TrainSummary>();
+  /** Facts measured along the way, for the findings page. */
+  facts: Record<string, number> = {};
+
+  constructor(readonly deps: SessionDeps<T>) {}
+
+  requireSources(): LoadedSource[] {
+    if (this.sources.length === 0) throw new InvalidArgumentError('Load the sources first (Sources stage).');
+    return this.sources;
+  }
+
+  requireCalibration(): CalibrationSet {
+    if (!this.calibration) throw new InvalidArgumentError('Run the calibration first (Calibration stage).');
+    return this.calibration;
+  }
+
+  requireMatch(): MatchResult {
+    if (!this.match) throw new InvalidArgumentError('Run the alignment first (Alignment stage).');
+    return this.match;
+  }
+
+  requireModel(id: string): ModelEntry {
+    const m = this.models.get(id);
+    if (!m) throw new InvalidArgumentError(`There is no model "${id}". Build it in the Merge stage first.`);
+    return m;
+  }
+
+  /** Forget everything computed from the sources (a new load or new roles). */
+  resetDerived(from: 'calibration' | 'alignment' | 'models'): void {
+    if (from === 'calibration') {
+      this.calibration = null;
+      this.calibrationDomains = [];
+    }
+    if (from !== 'models') {
+      this.probe = null;
+      this.match = null;
+      this.alignment = null;
+      this.cka = null;
+    }
+    for (const [id, m] of this.models) if (m.built.kind !== 'source') this.models.delete(id);
+  }
+}
