@@ -7,12 +7,12 @@ import { useStudio } from '../../state/store';
 import { AlignmentCharts } from '../charts/AlignmentSection';
 import { Card, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
 import { formatNumber, formatPercent } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 function runAlignment(): void {
   const partial = useStudio.getState().alignPartial;
-  void runTask('alignment', (signal) => studio().call('align', { partial }, { signal, onProgress: progressTo('alignment') }), {
+  void runTask('alignment', (signal) => engine().call('align', { partial }, { signal, onProgress: progressTo('alignment') }), {
     stage: 'alignment',
     onDone: (a) => {
       const st = useStudio.getState();

@@ -8,12 +8,12 @@ import { useState } from 'react';
 import { useStudio } from '../../state/store';
 import { calibrationRequest, documentsFromUpload } from '../calibration/request';
 import { Card, Field, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 function runCalibration(): void {
   const req = calibrationRequest(useStudio.getState().calibration);
-  void runTask('calibration', (signal) => studio().call('calibrate', req, { signal, onProgress: progressTo('calibration') }), {
+  void runTask('calibration', (signal) => engine().call('calibrate', req, { signal, onProgress: progressTo('calibration') }), {
     stage: 'calibration',
     onDone: (s) => useStudio.getState().setCalibrationSummary(s),
   });

@@ -8,11 +8,11 @@ import { Card, InlineError, Needs, ProgressBar, RunButton } from '../components/
 import { ColourLegend, Heatmap } from '../components/Heatmap';
 import { short, streamLabels, toMatrix } from '../components/heatmap-layout';
 import { formatNumber } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 function runCka(): void {
-  void runTask('cka', (signal) => studio().call('cka', {}, { signal, onProgress: progressTo('cka') }), {
+  void runTask('cka', (signal) => engine().call('cka', {}, { signal, onProgress: progressTo('cka') }), {
     stage: 'cka',
     onDone: (c) => useStudio.getState().setCka(c),
   });

@@ -12,13 +12,13 @@ import { bestPerDomain, evalDomains, pplOf, routingMatrix } from '../evaluate/ev
 import { Playground } from '../evaluate/Playground';
 import { PplChart } from '../evaluate/PplChart';
 import { TokenRoutingView } from '../evaluate/TokenRoutingView';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 function runEvaluation(): void {
   const { built, evalHeldOut } = useStudio.getState();
   const models = built.map((b) => b.id);
-  void runTask('evaluate', (signal) => studio().call('evaluate', { models, heldOut: evalHeldOut }, { signal, onProgress: progressTo('evaluate') }), {
+  void runTask('evaluate', (signal) => engine().call('evaluate', { models, heldOut: evalHeldOut }, { signal, onProgress: progressTo('evaluate') }), {
     stage: 'evaluate',
     onDone: (rows) => useStudio.getState().setEval(rows),
   });

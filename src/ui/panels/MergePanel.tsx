@@ -7,7 +7,7 @@ import { useStudio } from '../../state/store';
 import type { BaselineId, MergeRequest } from '../../workers/studio-types';
 import { Card, Field, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
 import { formatCount } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 const RULES: { id: MergeRequest['backbone']['rule']; label: string; note: string }[] = [
@@ -25,7 +25,7 @@ const BASELINES: { id: BaselineId; label: string; note: string }[] = [
 
 function runMerge(): void {
   const cfg = useStudio.getState().mergeConfig;
-  void runTask('merge', (signal) => studio().call('merge', cfg, { signal, onProgress: progressTo('merge') }), {
+  void runTask('merge', (signal) => engine().call('merge', cfg, { signal, onProgress: progressTo('merge') }), {
     stage: 'merge',
     onDone: (built) => useStudio.getState().setBuilt(built),
   });

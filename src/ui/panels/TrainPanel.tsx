@@ -9,7 +9,7 @@ import { ExpertLoadChart, LossHistory, SeriesChart } from '../charts/TrainCharts
 import { categorical } from '../components/colour';
 import { Card, Field, InlineError, Needs } from '../components/common';
 import { formatNumber } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { cancelTask, runTask } from '../tasks';
 
 /** Set by Cancel so that the aborted call does not leave a "paused" run behind. */
@@ -21,7 +21,7 @@ function startTraining(resume: boolean): void {
   const cfg = st.trainConfig;
   if (!resume) st.resetTrainHistory(cfg.model);
   st.setTrainPaused(false);
-  void runTask('train', (signal) => studio().call('train', cfg, {
+  void runTask('train', (signal) => engine().call('train', cfg, {
     signal,
     onProgress: (step) => {
       const s = useStudio.getState();

@@ -2,12 +2,12 @@
 import { stagesAfter } from '../../state/stages';
 import { useStudio } from '../../state/store';
 import type { SourceRef } from '../../workers/studio-types';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { runTask } from '../tasks';
 import { localFilesOf } from './local-files';
 
 export function fetchCatalog(): Promise<boolean> {
-  return runTask('catalog', (signal) => studio().call('demoCatalog', {}, { signal }), {
+  return runTask('catalog', (signal) => engine().call('demoCatalog', {}, { signal }), {
     stage: null,
     onDone: (c) => {
       useStudio.getState().setCatalog(c);
@@ -47,7 +47,7 @@ export function loadSources(): Promise<boolean> {
     token: e.kind === 'hub' ? s.hubToken ?? undefined : undefined,
     files: e.kind === 'local' ? localFilesOf(e.id) : undefined,
   }));
-  return runTask('sources', (signal) => studio().call('loadSources', { refs }, { signal, onProgress: (p) => useStudio.getState().onLoadProgress(p) }), {
+  return runTask('sources', (signal) => engine().call('loadSources', { refs }, { signal, onProgress: (p) => useStudio.getState().onLoadProgress(p) }), {
     stage: 'sources',
     onDone: (r) => {
       const st = useStudio.getState();
@@ -79,7 +79,7 @@ function forgetDownstream(): void {
 /** Send anchor, expert order and domains to the engine (before calibration). */
 export function applyRoles(): Promise<boolean> {
   const s = useStudio.getState();
-  return runTask('roles', (signal) => studio().call('setRoles', {
+  return runTask('roles', (signal) => engine().call('setRoles', {
     anchor: s.anchor, experts: s.expertOrder, domains: s.entries.map((e) => e.domain),
   }, { signal }), { stage: null, onDone: () => undefined });
 }
