@@ -66,6 +66,10 @@ export function CalibrationPanel() {
                   ) : <span className="muted small">none</span>}
                 </td>
                 <td>
+                  <details open={Boolean(d.pasted || d.uploaded.length) || !d.catalog}>
+                  <summary className="small">
+                    {d.pasted || d.uploaded.length ? `${d.pasted.trim() ? 1 : 0} pasted + ${d.uploaded.length} uploaded document(s)` : 'add your own text'}
+                  </summary>
                   <textarea
                     className="doc-box" value={d.pasted} rows={2} placeholder="Paste text of this domain…" aria-label={`Your ${d.name} text`}
                     onChange={(e) => setDomain(d.name, { pasted: e.target.value })}
@@ -83,6 +87,7 @@ export function CalibrationPanel() {
                     )}
                     {notes[d.name] && <span className="muted">{notes[d.name]}</span>}
                   </div>
+                  </details>
                 </td>
                 <td>{!d.catalog && <button type="button" className="icon-btn" aria-label={`Remove ${d.name}`} onClick={() => removeDomain(d.name)}>✕</button>}</td>
               </tr>
