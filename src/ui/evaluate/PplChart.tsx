@@ -16,7 +16,7 @@ export function PplChart({ rows }: { rows: EvalRow[] }) {
             <Label value="perplexity (log scale from 1, lower is better)" angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
           </YAxis>
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : '')} />
-          <Legend itemSorter={null} verticalAlign="top" height={30} />
+          <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 6 }} />
           {rows.map((r, i) => <Bar key={r.model} dataKey={`r${i}`} name={r.label} fill={categorical(i)} isAnimationActive={false} />)}
         </BarChart>
       </ResponsiveContainer>

@@ -85,7 +85,7 @@ export function CkaPanel() {
             </p>
             <Heatmap
               matrix={toMatrix(cka.layers, cka.models.length * cka.numLayers)} rowLabels={streamLabels(cka.models, cka.numLayers)}
-              colLabels={streamLabels(cka.models, cka.numLayers)} title="Residual-stream CKA" rowAxis="model : layer" colAxis="model : layer"
+              colLabels={streamLabels(cka.models, cka.numLayers).map((_, i) => (i % cka.numLayers === 0 ? short(cka.models[i / cka.numLayers], 8) : ''))} title="Residual-stream CKA" rowAxis="model : layer" colAxis="model : layer"
               group={cka.numLayers} cellTestId="cka-stream-cell" maxWidth={760} rowLabelWidth={90}
             />
           </Card>

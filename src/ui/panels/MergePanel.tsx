@@ -60,10 +60,10 @@ export function MergePanel() {
           <Field label={`top-k (of ${experts || 'E'} experts)`}>
             <input type="number" min={1} max={Math.max(1, experts)} value={cfg.topK} onChange={(e) => setMergeConfig({ topK: Number(e.target.value) })} />
           </Field>
-          <Field label="router initialisation">
+          <Field label="router initialisation" hint="centroids start each expert’s router row from the calibration text of its source’s domain, so every source needs a calibrated domain">
             <select value={cfg.routerInit} onChange={(e) => setMergeConfig({ routerInit: e.target.value as MergeRequest['routerInit'] })}>
-              <option value="centroids">calibration centroids per domain</option>
               <option value="random">random</option>
+              <option value="centroids">calibration centroids per domain</option>
             </select>
           </Field>
           <Field label="seed">
