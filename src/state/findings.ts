@@ -78,7 +78,7 @@ export function deriveFindings(s: S): FindingView[] {
   const unaligned = s.evalRows.find((r) => /unaligned|no[- ]?align/i.test(`${r.model} ${r.label}`) && /shared|mean/i.test(`${r.model} ${r.label}`));
   const sharedNums = [shared, unaligned].filter((r): r is EvalRow => Boolean(r)).map((r) => ({ label: `${r.label}: mean perplexity`, value: meanInDomainPpl(r), kind: 'ppl' as const }));
   out.push({
-    id: 'shared-expert-alignment', title: 'Mean-FFN shared expert, with and without alignment', stage: shared ? 'merge' : 'evaluate',
+    id: 'shared-expert-alignment', title: 'Mean-FFN shared expert, with and without alignment', stage: shared ? 'evaluate' : 'merge',
     claim: 'A shared expert built as the mean of the sources’ FFNs is much better with alignment than without.',
     numbers: sharedNums.length ? sharedNums : null,
     holds: shared && unaligned ? meanInDomainPpl(shared) < meanInDomainPpl(unaligned) : null,

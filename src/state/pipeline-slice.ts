@@ -73,7 +73,7 @@ export const DEFAULT_MERGE: MergeRequest = {
   backbone: { rule: 'symphony', slerpT: 0.5 },
   topK: 2,
   normTopkProb: true,
-  routerInit: 'centroids',
+  routerInit: 'random',
   baselines: ['symphony-shared', 'btx', 'drop-upcycling', 'naive-upcycling'],
   dropRatio: 0.5,
   seed: 0,

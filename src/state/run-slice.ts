@@ -25,6 +25,9 @@ export interface RunSlice {
   progress: Record<string, ProgressInfo | null>;
   /** Action keys running now. */
   running: Record<string, boolean>;
+  /** Sources were loaded into the engine in this page (the engine starts empty on each load). */
+  engineHasSources: boolean;
+  setEngineHasSources: (v: boolean) => void;
   setStageStatus: (id: StageId, status: StageStatus) => void;
   setError: (key: string, error: UiError | null) => void;
   setProgress: (key: string, p: ProgressInfo | null) => void;
@@ -39,6 +42,8 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
   errors: {},
   progress: {},
   running: {},
+  engineHasSources: false,
+  setEngineHasSources: (engineHasSources) => set({ engineHasSources }),
   setStageStatus: (id, status) => set((s) => ({ stageStatus: { ...s.stageStatus, [id]: status } })),
   setError: (key, error) => set((s) => ({ errors: { ...s.errors, [key]: error } })),
   setProgress: (key, p) => set((s) => ({ progress: { ...s.progress, [key]: p } })),

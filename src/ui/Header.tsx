@@ -15,9 +15,11 @@ export function Header() {
         </span>
         <h1>Symphony Studio</h1>
         <span className="tagline">dense models → Mixture-of-Experts, on your GPU</span>
+        {status !== 'unavailable' && (
         <button type="button" id={TOUR_BUTTON_ID} className="tour-btn" data-testid="tour-button" onClick={() => useStudio.getState().setTour(true, 0)}>
           Tour
         </button>
+        )}
       </div>
       <section className="gpu-report" aria-label="GPU" data-testid="gpu-report" data-status={status}>
         {status === 'acquiring' && <span>Acquiring GPU…</span>}

@@ -12,6 +12,7 @@ import { categorical } from '../components/colour';
 import { alignedModels, histogramRows, perLayerRows, permutationPoints } from './chart-data';
 
 const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : typeof v === 'string' ? v : '');
+const tick2 = (v: number) => Number(v.toFixed(2)).toString();
 export const layerLabel = (l: unknown) => (typeof l === 'number' || typeof l === 'string' ? `layer ${l}` : '');
 
 export function CorrelationChart({ a, label }: { a: AlignmentSummary; label: (m: number) => string }) {
@@ -27,11 +28,11 @@ export function CorrelationChart({ a, label }: { a: AlignmentSummary; label: (m:
           <XAxis dataKey="layer" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false}>
             <Label value="layer" position="insideBottom" offset={-10} />
           </XAxis>
-          <YAxis domain={[0, 1]} tickCount={6}>
+          <YAxis domain={[(min: number) => Math.min(0, Math.floor(min * 10) / 10), 1]} tickFormatter={tick2} allowDecimals>
             <Label value="mean matched correlation" angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
           </YAxis>
           <Tooltip formatter={fmt} labelFormatter={layerLabel} />
-          <Legend verticalAlign="top" height={28} />
+          <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 6 }} />
           {models.flatMap((m) => [
             <Line key={`b${m}`} dataKey={`b${m}`} name={`${label(m)} before`} stroke={categorical(m)} strokeDasharray="5 4" dot={false} isAnimationActive={false} />,
             <Line key={`a${m}`} dataKey={`a${m}`} name={`${label(m)} after`} stroke={categorical(m)} strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />,
@@ -55,7 +56,7 @@ export function FixedPointsChart({ a, label }: { a: AlignmentSummary; label: (m:
             <Label value="fraction of fixed points" angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
           </YAxis>
           <Tooltip formatter={fmt} labelFormatter={layerLabel} />
-          <Legend verticalAlign="top" height={28} />
+          <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 6 }} />
           {models.map((m) => <Bar key={m} dataKey={`f${m}`} name={label(m)} fill={categorical(m)} isAnimationActive={false} />)}
         </BarChart>
       </ResponsiveContainer>

@@ -4,13 +4,13 @@ import type { AlignmentSummary } from '../../workers/studio-types';
 import { categorical } from '../components/colour';
 import { Card, InlineError } from '../components/common';
 import { formatPercent } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { runTask } from '../tasks';
 import { alignedModels } from './chart-data';
 import { CorrelationChart, FixedPointsChart, HistogramChart, PermutationChart } from './AlignmentCharts';
 
 function showPermutation(model: number, layer: number): void {
-  void runTask('permutation', (signal) => studio().call('permutation', { model, layer }, { signal }), {
+  void runTask('permutation', (signal) => engine().call('permutation', { model, layer }, { signal }), {
     stage: null,
     onDone: (r) => useStudio.getState().setPermutation({ model, layer, sigma: r.sigma, matched: r.matched }),
   });

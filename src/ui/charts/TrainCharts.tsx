@@ -11,7 +11,7 @@ import { categorical } from '../components/colour';
 import { loadRows, thin } from './chart-data';
 import { layerLabel } from './AlignmentCharts';
 
-const num = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4)) : '');
+const num = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString()) : '');
 
 interface SeriesProps {
   history: TrainStep[];
@@ -31,17 +31,17 @@ export function SeriesChart({ history, dataKey, title, yLabel, color, refY, refL
       <figcaption className="chart-title">{title}</figcaption>
       <div className="chart chart-small">
         <ResponsiveContainer>
-          <LineChart data={data} margin={{ top: 6, right: 16, bottom: 18, left: 4 }}>
+          <LineChart data={data} margin={{ top: 6, right: 16, bottom: 18, left: 14 }}>
             <CartesianGrid stroke="#e6e9ef" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false}>
               <Label value="step" position="insideBottom" offset={-8} />
             </XAxis>
-            <YAxis tickFormatter={num} width={52} domain={['auto', 'auto']}>
-              <Label value={yLabel} angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
+            <YAxis tickFormatter={num} width={48} domain={['auto', 'auto']}>
+              <Label value={yLabel} angle={-90} position="left" offset={2} style={{ textAnchor: 'middle', fontSize: 11 }} />
             </YAxis>
             <Tooltip formatter={num} labelFormatter={(l) => (typeof l === 'number' ? `step ${l}` : '')} />
             {refY !== undefined && (
-              <ReferenceLine y={refY} stroke="#c53030" strokeDasharray="5 4" ifOverflow="extendDomain" label={{ value: refLabel, position: 'insideTopRight', fill: '#c53030', fontSize: 11 }} />
+              <ReferenceLine y={refY} stroke="#c53030" strokeDasharray="5 4" ifOverflow="extendDomain" label={{ value: refLabel, position: 'insideBottomRight', fill: '#c53030', fontSize: 11 }} />
             )}
             <Line dataKey={dataKey} name={title} stroke={color} dot={false} strokeWidth={1.8} isAnimationActive={false} />
           </LineChart>
@@ -66,7 +66,7 @@ export function ExpertLoadChart({ step, experts }: { step: TrainStep | undefined
               <Label value="share of routed slots" angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
             </YAxis>
             <Tooltip formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '')} labelFormatter={layerLabel} />
-            <Legend verticalAlign="top" height={26} />
+            <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 6 }} />
             {Array.from({ length: Math.max(0, E - 1) }, (_, k) => (
               <ReferenceLine key={k} y={(k + 1) / E} stroke="#555" strokeDasharray="3 3" />
             ))}

@@ -1,14 +1,14 @@
 /** Generate text with any built model; the text streams in as the engine reports it. */
 import { useStudio } from '../../state/store';
 import { Card, Field, InlineError, RunButton } from '../components/common';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { runTask } from '../tasks';
 
 function generate(): void {
   const { playground: p, setPlayground } = useStudio.getState();
   setPlayground({ output: '' });
   const params = { model: p.model, prompt: p.prompt, maxNewTokens: p.maxNewTokens, greedy: p.greedy, temperature: p.temperature, seed: p.seed };
-  void runTask('generate', (signal) => studio().call('generate', params, { signal, onProgress: (e) => useStudio.getState().setPlayground({ output: e.text }) }), {
+  void runTask('generate', (signal) => engine().call('generate', params, { signal, onProgress: (e) => useStudio.getState().setPlayground({ output: e.text }) }), {
     stage: null,
     onDone: (r) => useStudio.getState().setPlayground({ output: r.text }),
   });

@@ -12,11 +12,11 @@ export function PplChart({ rows }: { rows: EvalRow[] }) {
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
           <CartesianGrid stroke="#e6e9ef" vertical={false} />
           <XAxis dataKey="domain"><Label value="domain" position="insideBottom" offset={-14} /></XAxis>
-          <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tickFormatter={(v: number) => v.toPrecision(3)}>
-            <Label value="perplexity (log scale, lower is better)" angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
+          <YAxis scale="log" domain={[1, 'auto']} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()}>
+            <Label value="perplexity (log scale from 1, lower is better)" angle={-90} position="insideLeft" style={{ textAnchor: 'middle' }} />
           </YAxis>
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : '')} />
-          <Legend verticalAlign="top" height={30} />
+          <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 6 }} />
           {rows.map((r, i) => <Bar key={r.model} dataKey={`r${i}`} name={r.label} fill={categorical(i)} isAnimationActive={false} />)}
         </BarChart>
       </ResponsiveContainer>

@@ -2,14 +2,14 @@
 import { useStudio } from '../../state/store';
 import { categorical } from '../components/colour';
 import { Card, InlineError } from '../components/common';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { runTask } from '../tasks';
 import { tokenSpans } from './eval-data';
 import { useState } from 'react';
 
 function route(): void {
   const { routeModel, routeText } = useStudio.getState();
-  void runTask('route', (signal) => studio().call('routeText', { model: routeModel, text: routeText }, { signal }), {
+  void runTask('route', (signal) => engine().call('routeText', { model: routeModel, text: routeText }, { signal }), {
     stage: null,
     onDone: (r) => useStudio.getState().setTokenRouting(r),
   });

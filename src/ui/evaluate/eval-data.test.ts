@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalRow } from '../../workers/studio-types';
-import { bestPerDomain, evalDomains, pplChartRows, pplOf, routingMatrix, tokenSpans } from './eval-data';
+import { bestPerDomain, displayToken, evalDomains, pplChartRows, pplOf, routingMatrix, tokenSpans } from './eval-data';
 
 const row = (model: string, a: number, b: number): EvalRow => ({
   model, label: model,
@@ -27,5 +27,8 @@ describe('evaluation layout', () => {
     const spans = tokenSpans({ tokens: ['a', 'b'], experts: [[[1, 0], [0, 1]]], weights: [[[0.6, 0.4], [0.9, 0.1]]] }, 0);
     expect(spans).toEqual([{ text: 'a', expert: 1, detail: 'E1 0.60, E0 0.40' }, { text: 'b', expert: 0, detail: 'E0 0.90, E1 0.10' }]);
     expect(tokenSpans({ tokens: ['a'], experts: [], weights: [] }, 3)[0].expert).toBe(-1);
+    expect(displayToken('Ġthe')).toBe(' the');
+    expect(displayToken('▁of')).toBe(' of');
+    expect(displayToken('Ċ')).toBe('\n');
   });
 });

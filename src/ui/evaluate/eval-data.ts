@@ -52,6 +52,11 @@ export interface TokenSpan {
   detail: string;
 }
 
+/** A token as text: byte-level BPE and SentencePiece space/newline markers shown as what they are. */
+export function displayToken(t: string): string {
+  return t.replace(/[Ġ▁]/g, ' ').replace(/Ċ/g, '\n').replace(/ĉ/g, '\t');
+}
+
 /** Each token with its top-1 expert at `layer`, and all its chosen experts with weights. */
 export function tokenSpans(r: TokenRouting, layer: number): TokenSpan[] {
   const ex = r.experts[layer] ?? [];
@@ -60,7 +65,7 @@ export function tokenSpans(r: TokenRouting, layer: number): TokenSpan[] {
     const chosen = ex[t] ?? [];
     const weights = w[t] ?? [];
     return {
-      text,
+      text: displayToken(text),
       expert: chosen.length ? chosen[0] : -1,
       detail: chosen.map((e, k) => `E${e} ${(weights[k] ?? NaN).toFixed(2)}`).join(', '),
     };

@@ -7,12 +7,12 @@ import { useStudio } from '../../state/store';
 import { AlignmentCharts } from '../charts/AlignmentSection';
 import { Card, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
 import { formatNumber, formatPercent } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 function runAlignment(): void {
   const partial = useStudio.getState().alignPartial;
-  void runTask('alignment', (signal) => studio().call('align', { partial }, { signal, onProgress: progressTo('alignment') }), {
+  void runTask('alignment', (signal) => engine().call('align', { partial }, { signal, onProgress: progressTo('alignment') }), {
     stage: 'alignment',
     onDone: (a) => {
       const st = useStudio.getState();
@@ -32,7 +32,7 @@ export function AlignmentPanel() {
       <Card title="Run">
         {!calibrated && <Needs>Run calibration first (stage 2): alignment compares neurons on the calibration tokens.</Needs>}
         <label className="field">
-          <span className="field-label">Partial alignment: move the {formatPercent(partial)} best-matched pairs (the rest keep their place)</span>
+          <span className="field-label">Partial alignment: {formatPercent(partial)} of the matched pairs moved (best-matched first; the rest keep their place)</span>
           <input
             type="range" min={0} max={1} step={0.05} value={partial} data-testid="partial-slider"
             aria-valuetext={formatPercent(partial)} onChange={(e) => useStudio.getState().setAlignPartial(Number(e.target.value))}

@@ -8,12 +8,12 @@ import { useState } from 'react';
 import { useStudio } from '../../state/store';
 import { calibrationRequest, documentsFromUpload } from '../calibration/request';
 import { Card, Field, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 function runCalibration(): void {
   const req = calibrationRequest(useStudio.getState().calibration);
-  void runTask('calibration', (signal) => studio().call('calibrate', req, { signal, onProgress: progressTo('calibration') }), {
+  void runTask('calibration', (signal) => engine().call('calibrate', req, { signal, onProgress: progressTo('calibration') }), {
     stage: 'calibration',
     onDone: (s) => useStudio.getState().setCalibrationSummary(s),
   });
@@ -66,6 +66,10 @@ export function CalibrationPanel() {
                   ) : <span className="muted small">none</span>}
                 </td>
                 <td>
+                  <details open={Boolean(d.pasted || d.uploaded.length) || !d.catalog}>
+                  <summary className="small">
+                    {d.pasted || d.uploaded.length ? `${d.pasted.trim() ? 1 : 0} pasted + ${d.uploaded.length} uploaded document(s)` : 'add your own text'}
+                  </summary>
                   <textarea
                     className="doc-box" value={d.pasted} rows={2} placeholder="Paste text of this domain…" aria-label={`Your ${d.name} text`}
                     onChange={(e) => setDomain(d.name, { pasted: e.target.value })}
@@ -83,6 +87,7 @@ export function CalibrationPanel() {
                     )}
                     {notes[d.name] && <span className="muted">{notes[d.name]}</span>}
                   </div>
+                  </details>
                 </td>
                 <td>{!d.catalog && <button type="button" className="icon-btn" aria-label={`Remove ${d.name}`} onClick={() => removeDomain(d.name)}>✕</button>}</td>
               </tr>
@@ -123,8 +128,10 @@ export function CalibrationPanel() {
                 {summary.domains.map((d) => (
                   <tr key={d.name}>
                     <td>{d.name}</td>
-                    <td className="num">{d.tokens.toLocaleString('en-US')}</td>
-                    <td className={`num ${d.available < d.tokens ? 'warn' : ''}`}>{d.available.toLocaleString('en-US')}</td>
+                    <td className={`num ${d.tokens < cfg.tokensPerDomain ? 'warn' : ''}`} title={d.tokens < cfg.tokensPerDomain ? 'Less text than requested: this domain has a smaller share' : undefined}>
+                      {d.tokens.toLocaleString('en-US')}
+                    </td>
+                    <td className="num">{d.available.toLocaleString('en-US')}</td>
                   </tr>
                 ))}
               </tbody>

@@ -8,11 +8,11 @@ import { Card, InlineError, Needs, ProgressBar, RunButton } from '../components/
 import { ColourLegend, Heatmap } from '../components/Heatmap';
 import { short, streamLabels, toMatrix } from '../components/heatmap-layout';
 import { formatNumber } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 function runCka(): void {
-  void runTask('cka', (signal) => studio().call('cka', {}, { signal, onProgress: progressTo('cka') }), {
+  void runTask('cka', (signal) => engine().call('cka', {}, { signal, onProgress: progressTo('cka') }), {
     stage: 'cka',
     onDone: (c) => useStudio.getState().setCka(c),
   });
@@ -64,7 +64,7 @@ export function CkaPanel() {
             <p className="explain" data-testid="cka-invariance">
               Largest difference between the two: <strong data-testid="cka-max-difference" data-value={cka.maxDifference}>{formatNumber(cka.maxDifference)}</strong>.
               The heatmaps do not move, and that is the point: CKA compares what two experts compute over the same tokens,
-              and permuting an expert’s hidden neurons does not change what it computes (METHOD.md §4).
+              and permuting an expert’s hidden neurons does not change what it computes.
             </p>
           </Card>
           <Card title="All layers" testId="cka-multiples">
@@ -85,7 +85,7 @@ export function CkaPanel() {
             </p>
             <Heatmap
               matrix={toMatrix(cka.layers, cka.models.length * cka.numLayers)} rowLabels={streamLabels(cka.models, cka.numLayers)}
-              colLabels={streamLabels(cka.models, cka.numLayers)} title="Residual-stream CKA" rowAxis="model : layer" colAxis="model : layer"
+              colLabels={streamLabels(cka.models, cka.numLayers).map((_, i) => (i % cka.numLayers === 0 ? short(cka.models[i / cka.numLayers], 8) : ''))} title="Residual-stream CKA" rowAxis="model : layer" colAxis="model : layer"
               group={cka.numLayers} cellTestId="cka-stream-cell" maxWidth={760} rowLabelWidth={90}
             />
           </Card>

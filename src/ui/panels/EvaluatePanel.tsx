@@ -12,13 +12,13 @@ import { bestPerDomain, evalDomains, pplOf, routingMatrix } from '../evaluate/ev
 import { Playground } from '../evaluate/Playground';
 import { PplChart } from '../evaluate/PplChart';
 import { TokenRoutingView } from '../evaluate/TokenRoutingView';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 function runEvaluation(): void {
   const { built, evalHeldOut } = useStudio.getState();
   const models = built.map((b) => b.id);
-  void runTask('evaluate', (signal) => studio().call('evaluate', { models, heldOut: evalHeldOut }, { signal, onProgress: progressTo('evaluate') }), {
+  void runTask('evaluate', (signal) => engine().call('evaluate', { models, heldOut: evalHeldOut }, { signal, onProgress: progressTo('evaluate') }), {
     stage: 'evaluate',
     onDone: (rows) => useStudio.getState().setEval(rows),
   });
@@ -77,6 +77,11 @@ export function EvaluatePanel() {
               </table>
             </div>
             <p className="chart-note">Bold: the best model per domain. Perplexity = exp(mean next-token loss) on the domain’s validation text.</p>
+            <p className="explain">
+              Reading the table: Symphony and BTX have the same experts up to a permutation of each expert’s neurons, which
+              changes nothing they compute; a difference between the two comes from the backbone (SLERP vs linear mean), not
+              from alignment. Alignment shows where FFN weights are averaged: the shared expert of symphony-shared.
+            </p>
             <PplChart rows={rows} />
           </>
         )}

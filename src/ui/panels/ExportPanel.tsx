@@ -8,7 +8,7 @@ import type { ExportConfig } from '../../state/results-slice';
 import { Card, Field, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
 import { saveZip } from '../export/save';
 import { formatBytes } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 export function ExportPanel() {
@@ -21,7 +21,7 @@ export function ExportPanel() {
   const run = () => {
     const params = { ...useStudio.getState().exportConfig };
     setSaveError(null);
-    void runTask('export', (signal) => studio().call('exportModel', params, { signal, onProgress: progressTo('export') }), {
+    void runTask('export', (signal) => engine().call('exportModel', params, { signal, onProgress: progressTo('export') }), {
       stage: 'export',
       onDone: (r) => {
         saveZip(r.name, r.zip).then(

@@ -7,7 +7,7 @@ import { useStudio } from '../../state/store';
 import type { BaselineId, MergeRequest } from '../../workers/studio-types';
 import { Card, Field, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
 import { formatCount } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
 
 const RULES: { id: MergeRequest['backbone']['rule']; label: string; note: string }[] = [
@@ -25,7 +25,7 @@ const BASELINES: { id: BaselineId; label: string; note: string }[] = [
 
 function runMerge(): void {
   const cfg = useStudio.getState().mergeConfig;
-  void runTask('merge', (signal) => studio().call('merge', cfg, { signal, onProgress: progressTo('merge') }), {
+  void runTask('merge', (signal) => engine().call('merge', cfg, { signal, onProgress: progressTo('merge') }), {
     stage: 'merge',
     onDone: (built) => useStudio.getState().setBuilt(built),
   });
@@ -60,10 +60,10 @@ export function MergePanel() {
           <Field label={`top-k (of ${experts || 'E'} experts)`}>
             <input type="number" min={1} max={Math.max(1, experts)} value={cfg.topK} onChange={(e) => setMergeConfig({ topK: Number(e.target.value) })} />
           </Field>
-          <Field label="router initialisation">
+          <Field label="router initialisation" hint="centroids start each expert’s router row from the calibration text of its source’s domain, so every source needs a calibrated domain">
             <select value={cfg.routerInit} onChange={(e) => setMergeConfig({ routerInit: e.target.value as MergeRequest['routerInit'] })}>
-              <option value="centroids">calibration centroids per domain</option>
               <option value="random">random</option>
+              <option value="centroids">calibration centroids per domain</option>
             </select>
           </Field>
           <Field label="seed">

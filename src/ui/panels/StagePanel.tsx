@@ -27,6 +27,7 @@ export function StagePanel() {
   const status = useStudio((s) => s.stageStatus[active]);
   const stage = STAGES.find((s) => s.id === active) ?? STAGES[0];
   const Panel = PANELS[stage.id];
+  const restored = useStudio((s) => !s.engineHasSources && s.summaries.length > 0 && !s.running.sources);
   return (
     <section className="stage-panel" role="tabpanel" aria-labelledby={`stage-${stage.id}`} data-testid={`panel-${stage.id}`}>
       <div className="panel-head">
@@ -34,6 +35,12 @@ export function StagePanel() {
         <span className={`status status-${status}`} data-testid="panel-status">{STAGE_STATUS_LABEL[status]}</span>
       </div>
       <p className="blurb">{stage.blurb}</p>
+      {restored && stage.id !== 'sources' && (
+        <p className="restored" data-testid="restored-note">
+          Shown: results saved from an earlier visit. The engine starts empty with every page load, so load the sources
+          again (stage 1) before running a stage; stages whose inputs did not change come back from the engine’s cache.
+        </p>
+      )}
       <Panel />
     </section>
   );

@@ -9,7 +9,7 @@ import { ExpertLoadChart, LossHistory, SeriesChart } from '../charts/TrainCharts
 import { categorical } from '../components/colour';
 import { Card, Field, InlineError, Needs } from '../components/common';
 import { formatNumber } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { cancelTask, runTask } from '../tasks';
 
 /** Set by Cancel so that the aborted call does not leave a "paused" run behind. */
@@ -21,7 +21,7 @@ function startTraining(resume: boolean): void {
   const cfg = st.trainConfig;
   if (!resume) st.resetTrainHistory(cfg.model);
   st.setTrainPaused(false);
-  void runTask('train', (signal) => studio().call('train', cfg, {
+  void runTask('train', (signal) => engine().call('train', cfg, {
     signal,
     onProgress: (step) => {
       const s = useStudio.getState();
@@ -127,7 +127,7 @@ export function TrainPanel() {
             <div className="chart-grid">
               <SeriesChart history={shown} dataKey="lmLoss" title="LM loss" yLabel="nats / token" color={categorical(0)} testId="chart-lm-loss" />
               <SeriesChart history={shown} dataKey="auxLoss" title="Load-balancing loss" yLabel="aux loss" color={categorical(1)} refY={balanced} refLabel={`balanced = top_k = ${balanced}`} testId="chart-aux-loss" />
-              <SeriesChart history={shown} dataKey="gradNorm" title="Gradient norm" yLabel="‖g‖ (before clipping)" color={categorical(2)} testId="chart-grad-norm" />
+              <SeriesChart history={shown} dataKey="gradNorm" title="Gradient norm" yLabel="‖g‖" color={categorical(2)} testId="chart-grad-norm" />
               <SeriesChart history={shown} dataKey="tokensPerSec" title="Throughput" yLabel="tokens / s" color={categorical(3)} testId="chart-tokens-per-sec" />
               <SeriesChart history={shown} dataKey="routerEntropy" title="Router entropy" yLabel="nats" color={categorical(4)} testId="chart-router-entropy" />
               <ExpertLoadChart step={last} experts={experts} />

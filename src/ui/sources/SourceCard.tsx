@@ -75,7 +75,7 @@ export function SourceCard({ index, position, count, entry, domains, onDragFrom,
       {filesGone && <p className="warn small">Files not kept across reloads: pick this folder again.</p>}
       {load && (
         <div className="load-state" data-testid="load-state">
-          <span>{load.stage}{load.file ? `: ${load.file}` : ''}</span>
+          {load.stage !== 'ready' && <span>{load.stage === 'downloading' ? 'downloading' : load.message || load.stage}{load.file ? `: ${load.file}` : ''}</span>}
           {pct !== null && <progress max={1} value={pct} aria-label={`${entry.id} download`} />}
           {load.stage === 'downloading' && (
             <span className="small">

@@ -1,12 +1,13 @@
 /** The Sources stage's engine calls: demo catalog, loading, roles. */
+import { stagesAfter } from '../../state/stages';
 import { useStudio } from '../../state/store';
 import type { SourceRef } from '../../workers/studio-types';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 import { runTask } from '../tasks';
 import { localFilesOf } from './local-files';
 
 export function fetchCatalog(): Promise<boolean> {
-  return runTask('catalog', (signal) => studio().call('demoCatalog', {}, { signal }), {
+  return runTask('catalog', (signal) => engine().call('demoCatalog', {}, { signal }), {
     stage: null,
     onDone: (c) => {
       useStudio.getState().setCatalog(c);
@@ -56,11 +57,14 @@ export function loadSources(): Promise<boolean> {
     hubUrl: e.kind === 'hub' && s.hubUrl ? s.hubUrl : undefined,
     files: e.kind === 'local' ? localFilesOf(e.id) : undefined,
   }));
-  return runTask('sources', (signal) => studio().call('loadSources', { refs }, { signal, onProgress: (p) => useStudio.getState().onLoadProgress(p) }), {
+  return runTask('sources', (signal) => engine().call('loadSources', { refs }, { signal, onProgress: (p) => useStudio.getState().onLoadProgress(p) }), {
     stage: 'sources',
     onDone: (r) => {
       const st = useStudio.getState();
+      const before = st.summaries.map((x) => `${x.id}@${x.revision}`).join('|');
+      if (before !== r.sources.map((x) => `${x.id}@${x.revision}`).join('|')) forgetDownstream();
       st.setLoaded(r.sources, r.report);
+      st.setEngineHasSources(true);
       // A source whose summary knows its domain (demo manifest) fills in an unset choice.
       r.sources.forEach((src, i) => {
         if (st.entries[i] && st.entries[i].domain === null && src.domain) st.setEntryDomain(i, src.domain);
@@ -69,10 +73,23 @@ export function loadSources(): Promise<boolean> {
   });
 }
 
+/** Other sources: every later result described the old ones, so it goes. */
+function forgetDownstream(): void {
+  const st = useStudio.getState();
+  for (const id of stagesAfter('sources')) st.setStageStatus(id, 'idle');
+  st.setCalibrationSummary(null);
+  st.setAlignment(null);
+  st.setCka(null);
+  st.setBuilt([]);
+  st.setEval([]);
+  st.setTokenRouting(null);
+  useStudio.setState({ trainHistory: [], trainHistoryModel: null, trainSummaries: {}, trainPaused: false, lastExport: null });
+}
+
 /** Send anchor, expert order and domains to the engine (before calibration). */
 export function applyRoles(): Promise<boolean> {
   const s = useStudio.getState();
-  return runTask('roles', (signal) => studio().call('setRoles', {
+  return runTask('roles', (signal) => engine().call('setRoles', {
     anchor: s.anchor, experts: s.expertOrder, domains: s.entries.map((e) => e.domain),
   }, { signal }), { stage: null, onDone: () => undefined });
 }

@@ -52,7 +52,7 @@ export function Tour() {
         </>
       ) : (
         <>
-          <p className="small">The toy-scale claims of METHOD.md §6, with the numbers measured so far. A claim not measured yet says which stage to run.</p>
+          <p className="small">The method’s toy-scale claims, each with the numbers measured in this session so far. A claim not measured yet says which stage to run.</p>
           <Findings />
         </>
       )}
