@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { useStudio } from '../../state/store';
 import { formatBytes } from '../format';
-import { studio } from '../studio-api';
+import { engine } from '../engine';
 
 export function HubSettings() {
   const hubUrl = useStudio((s) => s.hubUrl);
@@ -13,11 +13,11 @@ export function HubSettings() {
   const [cache, setCache] = useState<{ bytes: number; available: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    studio().call('cacheInfo', {}).then(setCache, () => setCache(null));
+    engine().call('cacheInfo', {}).then(setCache, () => setCache(null));
   }, [loaded]);
   const clear = () => {
     setBusy(true);
-    studio().call('clearCache', {}).then(setCache, () => setCache(null)).finally(() => setBusy(false));
+    engine().call('clearCache', {}).then(setCache, () => setCache(null)).finally(() => setBusy(false));
   };
   return (
     <div className="row hub-settings">
