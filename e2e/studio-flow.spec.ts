@@ -103,6 +103,18 @@ test('the demo flow runs end to end', async ({ page }, info) => {
   await download;
   await shot('8-export');
 
+  // A reload mid-workflow keeps the finished stages and their results.
+  await page.reload();
+  await expect(page.getByTestId('gpu-report')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  for (const id of ['sources', 'calibration', 'alignment', 'cka', 'merge', 'train', 'evaluate']) {
+    await expect(page.getByTestId(`stage-status-${id}`)).toHaveAttribute('data-status', 'done');
+  }
+  await openStage(page, 'evaluate');
+  await expect(page.getByTestId('ppl-row')).toHaveCount(3 + 4);
+  await openStage(page, 'cka');
+  expect(await page.getByTestId('cka-cell').count()).toBeGreaterThanOrEqual(16);
+  await shot('9-after-reload');
+
   expect(errors).toEqual([]);
   expect(external).toEqual([]);
 });
