@@ -28,8 +28,11 @@ export interface Loaded {
   vocab: VocabUnion | null;
 }
 
-/** Decoded-tensor cache per source: 512 MiB shared by all sources, at most 256 MiB each. */
-export const cacheBudget = (n: number): number => Math.min(256, Math.floor(512 / Math.max(1, n))) * 2 ** 20;
+/**
+ * Decoded-tensor cache per source: 256 MiB shared by all sources. At scale a cache cannot hold a
+ * model anyway (every pass streams layer by layer), so it only saves re-decoding small models.
+ */
+export const cacheBudget = (n: number): number => Math.floor(256 / Math.max(1, n)) * 2 ** 20;
 
 export async function loadSources(
   refs: readonly string[], anchor: number, o: SourceOptions, rep: Reporter, revisions: readonly (string | undefined)[] = [],

@@ -21,7 +21,7 @@ import { Trainer } from '../model/train/trainer';
 import type { WeightProvider } from '../model/weights';
 import type { Reporter } from './output';
 import { alignSources, calibrate, loadSources, type AlignMode, type AlignResult, type Loaded } from './pipeline';
-import type { SourceOptions } from './sources';
+import { weightsOf, type SourceOptions } from './sources';
 import { readDocuments } from './text';
 
 export interface RecipeRunOptions {
@@ -123,6 +123,10 @@ export async function runRecipe(o: RecipeRunOptions, src: (baseDir: string) => S
   }
 
   const rw = await routers(recipe, loaded, cal, ctx);
+  // The export reads every source tensor once: fresh providers without a cache, so the probe's
+  // cached tensors are released before the largest step (the embedding merge holds every
+  // source's embedding table decoded at once).
+  loaded.weights = loaded.checkpoints.map((c) => weightsOf(c, 0));
   const merged = new MergedWeights(loaded.weights, {
     anchor: recipe.anchor, backbone: recipe.backbone, layout: recipe.moe, perms: aligned?.match.perms ?? null,
     vocab: loaded.vocab ? { size: loaded.vocab.tokens.length, fromUnion: loaded.vocab.fromUnion } : null,
