@@ -1,0 +1,55 @@
+/**
+ * Backend choice (--backend cpu|webgpu|auto). auto takes WebGPU when Node finds a hardware
+ * adapter (Dawn through the npm `webgpu` package) and the CPU reference otherwise: a software
+ * adapter (SwiftShader, llvmpipe) is slower than the CPU backend, so auto skips it and says so;
+ * --backend webgpu uses whatever adapter there is. The choice is reported on stderr.
+ */
+import type { BackendTensor, ComputeBackend } from '../core/backend';
+import { CpuBackend } from '../core/cpu-backend';
+
+export type BackendKind = 'cpu' | 'webgpu' | 'auto';
+
+export interface ChosenBackend {
+  backend: ComputeBackend<BackendTensor>;
+  name: 'cpu' | 'webgpu';
+  description: string;
+  close(): void;
+}
+
+async function webgpu(): Promise<ChosenBackend & { fallback: boolean }> {
+  // Dawn's window-system probe complains on stderr without it; the CLI never opens a window.
+  process.env.XDG_RUNTIME_DIR ??= (await import('node:os')).tmpdir();
+  const { acquireNodeGpu, releaseNodeGpu } = await import('../gpu/node');
+  const { WebGpuBackend } = await import('../gpu/webgpu-backend');
+  const { describeAdapter } = await import('../gpu/capabilities');
+  const ctx = await acquireNodeGpu();
+  const close = () => {
+    ctx.destroy();
+    releaseNodeGpu();
+  };
+  return {
+    backend: new WebGpuBackend(ctx) as unknown as ComputeBackend<BackendTensor>,
+    name: 'webgpu', description: `webgpu on ${describeAdapter(ctx.caps)}`, close, fallback: ctx.caps.isFallbackAdapter,
+  };
+}
+
+const cpu = (why: string): ChosenBackend => ({ backend: new CpuBackend(), name: 'cpu', description: `cpu${why ? ` (${why})` : ''}`, close: () => undefined });
+
+export async function chooseBackend(kind: BackendKind, say: (line: string) => void): Promise<ChosenBackend> {
+  let chosen: ChosenBackend;
+  if (kind === 'cpu') chosen = cpu('--backend cpu');
+  else if (kind === 'webgpu') chosen = await webgpu();
+  else {
+    try {
+      const g = await webgpu();
+      if (g.fallback) {
+        g.close();
+        chosen = cpu(`only a software GPU adapter was found (${g.description.slice(10)}); --backend webgpu forces it`);
+      } else chosen = g;
+    } catch (e) {
+      chosen = cpu(`no WebGPU adapter: ${(e instanceof Error ? e.message : String(e)).split('.')[0]}`);
+    }
+  }
+  say(`backend: ${chosen.description}`);
+  return chosen;
+}
