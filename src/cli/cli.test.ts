@@ -166,6 +166,20 @@ describe('merge, run, eval', () => {
     expect([again.code, again.err]).toEqual([1, expect.stringContaining('is not empty')]);
   });
 
+  it('merge -> recipe -> merge gives byte-identical tensors', async () => {
+    // The recipe written next to the export re-runs the same merge (same calibration hash,
+    // permutations, router training) and produces the same bytes.
+    await writeFile(join(tmp, 'recipe-again.json'), await readFile(join(out(), 'recipe.json')));
+    const again = join(tmp, 'moe-again');
+    const r = await cli(['merge', join(tmp, 'recipe-again.json'), '--out', again, '--demo-dir', DEMO, ...CPU]);
+    expect(r.code, r.err + r.out).toBe(0);
+    const a = await readFile(join(out(), 'model.safetensors'));
+    const b = await readFile(join(again, 'model.safetensors'));
+    expect(b.length).toBe(a.length);
+    expect(Buffer.compare(a, b)).toBe(0);
+    expect(await readFile(join(again, 'permutations.json'), 'utf8')).toBe(await readFile(join(out(), 'permutations.json'), 'utf8'));
+  });
+
   it('runs and evaluates the merged MoE and a dense source', async () => {
     const logits = await cli(['run', out(), '--ids', '5,6,7', '--top', '3', ...CPU]);
     expect(logits.code).toBe(0);
