@@ -5,7 +5,9 @@
  * peak RSS and the wall time of the merge. Target: peak RSS <= 3 GB (about one source's worth).
  * Not part of `npm test` (minutes, GBs of disk):
  *
- *   npx tsx scripts/scale/merge-0.5b.ts [--dir /tmp/symphony-scale] [--keep] [--probe auto|moments|streamed]
+ *   npx tsx scripts/scale/merge-0.5b.ts [--dir /tmp/symphony-scale] [--keep] [--probe auto|moments|streamed] [--no-align]
+ *
+ * --no-align skips the alignment (the slowest stage on CPUs) to measure the rest quickly.
  *
  * Sources are generated first when missing (about 3 GB in --dir, in a child process so their
  * generation does not count) and deleted at the end with the export unless --keep.
@@ -49,7 +51,7 @@ const recipe = {
   anchor: 0,
   backbone: { rule: 'symphony', slerpT: 0.5 },
   calibration: { domains: domains.map((name) => ({ name, source: `${name}.txt`, tokens: 64 })), seqLen: 32, contentHash: '' },
-  alignment: { enabled: true, partial: 1, anchorDomainOnly: false },
+  alignment: { enabled: !process.argv.includes('--no-align'), partial: 1, anchorDomainOnly: false },
   moe: { experts: [0, 1, 2], topK: 2, normTopkProb: false, sharedExpert: 'none' },
   router: { init: 'centroids', seed: 0 },
   training: { scope: 'router', steps: 0, lr: 1e-3, schedule: 'constant', warmupSteps: 0, batchTokens: 64, seqLen: 32, balanceCoef: 0.01, zLossCoef: 0, gradClip: 1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, seed: 0 },

@@ -30,6 +30,7 @@ export class Reporter {
   private lastDraw = 0;
   private lastJson = new Map<string, number>();
   private announced = new Set<string>();
+  private lastPlain = 0;
 
   constructor(
     readonly io: CliIo,
@@ -61,9 +62,14 @@ export class Reporter {
       return;
     }
     if (this.mode === 'plain') {
+      // Logs: the stage's start, then a line at most every 30 s for long stages.
       if (!this.announced.has(stage)) {
         this.announced.add(stage);
+        this.lastPlain = now;
         this.io.stderr(`${stage}...\n`);
+      } else if (now - this.lastPlain >= 30_000) {
+        this.lastPlain = now;
+        this.io.stderr(`${stage}: ${done}/${total}${message ? ` (${message})` : ''}\n`);
       }
       return;
     }
