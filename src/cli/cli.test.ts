@@ -180,6 +180,15 @@ describe('merge, run, eval', () => {
     expect(await readFile(join(again, 'permutations.json'), 'utf8')).toBe(await readFile(join(out(), 'permutations.json'), 'utf8'));
   });
 
+  it('initialises the router from example prompts per expert (mergekit "hidden" mode)', async () => {
+    const prompts = { init: 'prompts', seed: 0, prompts: [['function add(a, b) { return a + b; }', 'const xs = [1, 2, 3].map((x) => x * 2);'], ['Call me Ishmael. Some years ago, never mind how long precisely.']] };
+    const dir = join(tmp, 'moe-prompts');
+    const r = await cli(['merge', await write('recipe-prompts.json', recipe({ router: prompts, training: { ...recipe().training, steps: 0 } })), '--out', dir, '--demo-dir', DEMO, ...CPU]);
+    expect(r.code, r.err + r.out).toBe(0);
+    const bad = await cli(['merge', await write('recipe-prompts-bad.json', recipe({ router: { init: 'prompts', seed: 0, prompts: [['only one expert has prompts']] } })), '--out', join(tmp, 'moe-bad'), '--demo-dir', DEMO, ...CPU]);
+    expect([bad.code, bad.err]).toEqual([1, expect.stringContaining('router.prompts')]);
+  });
+
   it('runs and evaluates the merged MoE and a dense source', async () => {
     const logits = await cli(['run', out(), '--ids', '5,6,7', '--top', '3', ...CPU]);
     expect(logits.code).toBe(0);
