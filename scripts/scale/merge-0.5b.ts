@@ -1,6 +1,6 @@
 /**
  * Scale bench: merge three Qwen2.5-0.5B-shaped synthetic sources (make-synthetic.ts) through the
- * CLI (`symphony merge`, run in this process on the CPU backend) with a small calibration budget
+ * CLI (`symphony merge`, the bundled CLI in a child process, CPU backend) with a small calibration budget
  * (3 domains x 2 windows of 32 tokens), centroid routers, no training, bf16 export; prints the
  * peak RSS and the wall time of the merge. Target: peak RSS <= 3 GB (about one source's worth).
  * Not part of `npm test` (minutes, GBs of disk):
@@ -12,14 +12,13 @@
  * Sources are generated first when missing (about 3 GB in --dir, in a child process so their
  * generation does not count) and deleted at the end with the export unless --keep.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_WORDS } from '../../src/core/testing/fixture-models';
 import { Rng } from '../../src/core/rng';
-import { runCli } from '../../src/cli/main';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,23 +60,30 @@ await writeFile(join(work, 'recipe.json'), JSON.stringify(recipe, null, 1));
 const out = join(work, 'out');
 await rm(out, { recursive: true, force: true });
 
-const hwm = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) * 1024;
-const rssBefore = process.memoryUsage().rss;
-let peakSampled = 0;
-const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, process.memoryUsage().rss)), 200);
+// The merge runs in the bundled CLI (a child process: the GPU modules load WGSL through Vite, so
+// the CLI cannot be imported under tsx); its peak RSS is read from /proc (Linux) while it runs.
+const hwmOf = (pid: number): number => {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+  } catch {
+    return NaN;
+  }
+};
 const t0 = performance.now();
-const code = await runCli(['merge', join(work, 'recipe.json'), '--out', out, '--backend', 'cpu', '--chunk-windows', '2', ...(arg('probe') ? ['--probe', arg('probe')!] : [])], {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
-  isTTY: false, env: process.env, cwd: process.cwd(),
-});
+const child = spawn(process.execPath, ['src/cli/launcher.mjs', 'merge', join(work, 'recipe.json'), '--out', out, '--backend', 'cpu', '--chunk-windows', '2', ...(arg('probe') ? ['--probe', arg('probe')!] : [])], { stdio: 'inherit' });
+let peak = 0;
+const sampler = setInterval(() => {
+  const v = hwmOf(child.pid!);
+  if (Number.isFinite(v)) peak = Math.max(peak, v);
+}, 250);
+const code = await new Promise<number>((res) => child.on('close', (c) => res(c ?? 1)));
 const wall = (performance.now() - t0) / 1000;
 clearInterval(sampler);
 const GB = 1e9;
 console.log(JSON.stringify({
   bench: 'merge-0.5b', exitCode: code, wallSeconds: Number(wall.toFixed(1)),
-  peakRssGB: Number(((process.resourceUsage().maxRSS * 1024) / GB).toFixed(3)), vmHwmGB: Number((hwm() / GB).toFixed(3)),
-  rssBeforeGB: Number((rssBefore / GB).toFixed(3)), sampledPeakGB: Number((peakSampled / GB).toFixed(3)), targetGB: 3,
+  peakRssGB: Number((peak / GB).toFixed(3)), targetGB: 3,
+  note: 'peak = the child process VmHWM, sampled every 250 ms (the launcher builds dist-cli first when needed)',
 }));
 if (!keep) {
   await rm(dir, { recursive: true, force: true });
