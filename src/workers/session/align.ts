@@ -59,6 +59,7 @@ export async function align(s: StudioSession, p: { partial: number }, ctx: Handl
   const m = await matchNeurons(pr, s.anchor, { partial: p.partial, weights }, { signal: ctx.signal, progress: (e) => ctx.progress({ stage: 'match', done: e.done, total: e.total, message: e.message }) });
   s.probe = pr;
   s.match = m;
+  s.alignPartial = p.partial;
   s.cka = null;
   // Function preservation: an MoE of separate experts computes the same with and without alignment.
   const cfg = sources[s.anchor].weights.config;

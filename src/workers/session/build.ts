@@ -56,6 +56,7 @@ export async function merge(s: StudioSession, req: MergeRequest, ctx: HandlerCon
   const match = s.requireMatch();
   if (!(req.topK >= 1 && req.topK <= s.experts.length)) throw new InvalidArgumentError(`top-k must lie in 1..${s.experts.length} (the number of experts).`);
   const routers = await routersFor(s, req, ctx);
+  s.mergeRequest = req;
   const weights = sources.map((x) => x.weights);
   const vocab = { size: s.vocab!.tokens.length, fromUnion: s.vocab!.fromUnion };
   const layout = { experts: s.experts, topK: req.topK, normTopkProb: req.normTopkProb, sharedExpert: 'none' as const };

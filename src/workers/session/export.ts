@@ -15,11 +15,35 @@ import type { ProgressEvent } from '../protocol';
 import type { Finding, Findings } from '../studio-types';
 import type { StudioSession } from './state';
 
-function recipeOf(s: StudioSession, dtype: 'f32' | 'bf16', format: 'hf' | 'onnx'): Recipe {
+/** The recipe of a built model: what the session actually used (sources, roles, calibration,
+ * alignment, backbone, MoE layout, router, training, export). */
+function recipeOf(s: StudioSession, model: string, dtype: 'f32' | 'bf16', format: 'hf' | 'onnx'): Recipe {
   const r = defaultRecipe(s.sources.map((x, i) => ({ id: x.summary.id, revision: x.summary.revision, ...(s.domains[i] ? { domain: s.domains[i] } : {}) })), s.anchor);
   const cal = s.calibration;
   if (cal) r.calibration = { domains: cal.domains.map((d) => ({ name: d.name, source: 'studio', tokens: d.tokens })), seqLen: cal.seqLen, contentHash: cal.contentHash };
-  r.moe.experts = [...s.experts];
+  const built = s.models.get(model)?.built;
+  const m = s.mergeRequest;
+  const kind = built?.kind;
+  r.alignment = { ...r.alignment, enabled: kind === 'symphony' || (kind === 'symphony-shared' && model !== 'symphony-shared-unaligned'), partial: s.alignPartial };
+  if (m) {
+    r.backbone = kind === 'btx' || kind === 'drop-upcycling' ? { rule: 'linear', slerpT: 0.5 } : kind === 'naive-upcycling' ? { rule: 'anchor', slerpT: 0 } : { rule: m.backbone.rule, slerpT: m.backbone.slerpT };
+    r.moe = {
+      experts: kind === 'naive-upcycling' ? s.experts.map(() => s.anchor) : [...s.experts],
+      topK: m.topK, normTopkProb: m.normTopkProb, sharedExpert: kind === 'symphony-shared' ? 'aligned-mean' : 'none',
+    };
+    r.router = { init: m.routerInit, seed: m.seed };
+  } else {
+    r.moe.experts = [...s.experts];
+  }
+  const t = s.trainRequests.get(model);
+  if (t) {
+    r.training = {
+      ...r.training, scope: t.scope, steps: s.training.get(model)?.steps ?? t.steps, lr: t.lr, batchTokens: t.batchTokens, seqLen: t.seqLen,
+      balanceCoef: t.balanceCoef, warmupSteps: t.warmupSteps, schedule: t.warmupSteps > 0 ? 'warmup-cosine' : 'constant', seed: t.seed,
+    };
+  } else {
+    r.training = { ...r.training, steps: 0 };
+  }
   r.export = { target: format, dtype };
   return r;
 }
@@ -42,7 +66,7 @@ export async function exportModel(
       await fs.close();
     }
   } else {
-    const recipe = recipeOf(s, p.dtype, 'hf');
+    const recipe = recipeOf(s, p.model, p.dtype, 'hf');
     const ev = s.evaluations.find((e) => e.model === p.model);
     const metrics: Record<string, number | string> = {};
     for (const d of ev?.perplexity ?? []) metrics[`perplexity ${d.domain}${d.heldOut ? ' (held-out)' : ''}`] = Number(d.perplexity.toFixed(3));

@@ -74,6 +74,14 @@ describe('studio session on the demo (CPU)', () => {
     expect(ex.name).toBe('symphony-symphony.zip');
     const head = new Uint8Array(ex.zip, 0, 4);
     expect([...head]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+    // The recipe inside the export records what was actually built and trained.
+    const zipText = new TextDecoder('latin1').decode(new Uint8Array(ex.zip));
+    const start = zipText.indexOf('{', zipText.indexOf('recipe.json'));
+    const recipe = JSON.parse(zipText.slice(start, zipText.indexOf('\n}', start) + 2)) as { moe: { topK: number }; training: { steps: number; lr: number }; router: { init: string } };
+    expect(recipe.moe.topK).toBe(2);
+    expect(recipe.training.steps).toBe(3);
+    expect(recipe.training.lr).toBe(5e-3);
+    expect(recipe.router.init).toBe('centroids');
     const f = await e.findings!({}, noCtx());
     expect(f.items.find((x) => x.id === 'function-preservation')?.holds).toBe(true);
     expect(f.items.find((x) => x.id === 'cka-invariance')?.holds).toBe(true);

@@ -13,7 +13,7 @@ import type { CalibrationSet } from '../../merge/calibrate';
 import type { MatchResult } from '../../merge/match';
 import type { ProbeResult } from '../../merge/probe';
 import type { WeightProvider } from '../../model/weights';
-import type { AlignmentSummary, BuiltModel, CkaSummary, EvalRow, SourceSummary, TrainSummary } from '../studio-types';
+import type { AlignmentSummary, BuiltModel, CkaSummary, EvalRow, MergeRequest, SourceSummary, TrainRequest, TrainSummary } from '../studio-types';
 import type { DemoAssets } from './assets';
 
 export interface LoadedSource {
@@ -56,6 +56,10 @@ export class StudioSession<T extends BackendTensor = BackendTensor> {
   training = new Map<string, TrainSummary>();
   /** Facts measured along the way, for the findings page. */
   facts: Record<string, number> = {};
+  /** The requests that produced the current alignment, models and trainings (for the recipe). */
+  alignPartial = 1;
+  mergeRequest: MergeRequest | null = null;
+  trainRequests = new Map<string, TrainRequest>();
 
   constructor(readonly deps: SessionDeps<T>) {}
 

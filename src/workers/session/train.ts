@@ -88,6 +88,7 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
   entry.weights = await cur.trainer.weights();
   entry.built = { ...entry.built, trained: cur.trainer.step > 0 };
   s.training.set(req.model, cur.summary);
+  s.trainRequests.set(req.model, req);
   s.facts.balance = after.auxLoss / entry.built.topK;
   s.facts.heldOutLossDrop = cur.summary.heldOutLossBefore - after.lmLoss;
   return cur.summary;
