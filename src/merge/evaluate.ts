@@ -5,7 +5,7 @@
  */
 import type { BackendTensor } from '../core/backend';
 import { throwIfAborted } from '../core/errors';
-import { perplexity, type DomainPerplexity, type EvalDomain } from '../model/eval';
+import { evalWindows, perplexity, type DomainPerplexity, type EvalDomain } from '../model/eval';
 import { Transformer } from '../model/transformer';
 import type { WeightProvider } from '../model/weights';
 import type { StageContext } from './context';
@@ -35,11 +35,8 @@ export async function evaluateModels<T extends BackendTensor>(
       const L = m.weights.config.numLayers;
       const counts = Array.from({ length: L }, () => domains.map(() => new Array<number>(moe.numExperts).fill(0)));
       for (const [di, d] of domains.entries()) {
-        const windows = [];
-        for (let s = 0; s + 2 <= d.tokens.length && windows.length < (opts.maxWindows ?? Infinity); s += opts.windowLength) {
-          windows.push(d.tokens.subarray(s, Math.min(d.tokens.length, s + opts.windowLength)));
-        }
-        const r = await model.hidden(windows, {
+        // The same windows the perplexity above was computed on.
+        const r = await model.hidden(evalWindows(d.tokens, opts.windowLength, opts.maxWindows), {
           signal: ctx.signal,
           taps: {
             routing: ({ layer, routing: rt }) => {

@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError } from '../../core/errors';
 import { CpuTrainBackend } from '../../core/train/cpu-train-backend';
+import { trainWindows } from '../../core/train/data';
 import { tokenStream } from '../../merge/calibrate';
 import { Trainer } from '../../model/train/trainer';
 import type { HandlerContext } from '../rpc';
@@ -37,12 +38,6 @@ async function streams(s: StudioSession, split: 'train' | 'validation', tokens: 
   return out;
 }
 
-function windows(streamsIn: Int32Array[], len: number): Int32Array[] {
-  const out: Int32Array[] = [];
-  for (const s of streamsIn) for (let i = 0; i + len <= s.length; i += len) out.push(s.subarray(i, i + len));
-  return out;
-}
-
 export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerContext<TrainStep>): Promise<TrainSummary> {
   const entry = s.requireModel(req.model);
   if (!entry.weights.config.moe) throw new InvalidArgumentError(`${entry.built.label} is a dense model; pick a merged MoE to train its router.`);
@@ -56,7 +51,7 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
   if (!lt || !same) {
     const be = new CpuTrainBackend();
     const trainStreams = await streams(s, 'train', TRAIN_TOKENS);
-    const heldOut = windows(await streams(s, 'validation', HELD_OUT_TOKENS), req.seqLen);
+    const heldOut = trainWindows(await streams(s, 'validation', HELD_OUT_TOKENS), req.seqLen);
     const trainer = await Trainer.create(be, entry.weights, trainStreams, {
       scope: req.scope, steps: req.steps, lr: req.lr, tokensPerStep: req.batchTokens, windowLength: req.seqLen,
       windowsPerMicroBatch: 4, balanceCoef: req.balanceCoef, seed: req.seed,
