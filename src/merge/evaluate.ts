@@ -5,7 +5,8 @@
  */
 import type { BackendTensor } from '../core/backend';
 import { throwIfAborted } from '../core/errors';
-import { evalWindows, perplexity, type DomainPerplexity, type EvalDomain } from '../model/eval';
+import { perplexity, type DomainPerplexity, type EvalDomain } from '../model/eval';
+import { routingByDomain } from '../model/train/evaluate';
 import { Transformer } from '../model/transformer';
 import type { WeightProvider } from '../model/weights';
 import type { StageContext } from './context';
@@ -29,29 +30,12 @@ export async function evaluateModels<T extends BackendTensor>(
       windowLength: opts.windowLength, maxWindows: opts.maxWindows, signal: ctx.signal,
       onProgress: (d, done, total) => ctx.progress?.({ stage: 'evaluate', done: i, total: models.length, message: `${m.name}: ${d} ${done}/${total}` }),
     });
-    let routing: number[][][] | null = null;
-    const moe = m.weights.config.moe;
-    if (moe) {
-      const L = m.weights.config.numLayers;
-      const counts = Array.from({ length: L }, () => domains.map(() => new Array<number>(moe.numExperts).fill(0)));
-      for (const [di, d] of domains.entries()) {
-        // The same windows the perplexity above was computed on.
-        const r = await model.hidden(evalWindows(d.tokens, opts.windowLength, opts.maxWindows), {
-          signal: ctx.signal,
-          taps: {
-            routing: ({ layer, routing: rt }) => {
-              for (let t = 0; t < rt.tokens * rt.topK; t++) counts[layer][di][rt.experts[t]]++;
-            },
-          },
-        });
-        ctx.backend.release(r.hidden);
-      }
-      routing = counts.map((perDomain) => perDomain.map((c) => {
-        const tot = c.reduce((a, b) => a + b, 0) || 1;
-        return c.map((v) => v / tot);
-      }));
-    }
     model.dispose();
+    // Routing by domain on the same windows (src/model/train/evaluate.ts, batched); every layer
+    // of the MoEs built here is sparse, so its rows are indexed by layer.
+    const routing = m.weights.config.moe
+      ? (await routingByDomain(ctx.backend, m.weights, domains, { windowLength: opts.windowLength, maxWindows: opts.maxWindows, signal: ctx.signal })).share
+      : null;
     out.push({ model: m.name, perplexity: ppl, routing });
   }
   return out;
