@@ -1,8 +1,10 @@
-// Training throughput: our CPU trainer (f64 reference, single JS thread) vs PyTorch CPU training
-// the same tiny Qwen2-MoE (same shapes, AdamW, clipping, LM + 0.01 load balancing), for the
-// router-only and all-parameter scopes. Prints ours, peer, ratio (ours / peer).
-// Run: npx tsx bench/train.bench.mjs   (PYTHON=... selects the peer's interpreter; default: the
-// repository's .venv if present, else python3). The peer is skipped, with the reason, when
+// Training throughput: our trainer on the CPU (f64 reference, single JS thread) and, when a GPU
+// backend is handed in, on WebGPU (f32), vs PyTorch CPU training the same tiny Qwen2-MoE (same
+// shapes, AdamW, clipping, LM + 0.01 load balancing), for the router-only and all-parameter
+// scopes. Prints ours, peer, ratio (ours / peer).
+// Run: npx tsx bench/train.bench.mjs   (CPU rows only: the WebGPU backend needs the WGSL imports
+// that `npm run bench` resolves through Vite; PYTHON=... selects the peer's interpreter; default:
+// the repository's .venv if present, else python3). The peer is skipped, with the reason, when
 // torch or transformers cannot be imported. `npm run bench` registers runTrainBench's rows.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,11 +27,11 @@ const HF = TRAIN_HF;
 const WINDOWS = 4;
 const WINDOW = 64;
 
-async function ours(scope, steps) {
+async function ours(scope, steps, backend = new CpuTrainBackend()) {
   const cfg = parseModelConfig(HF);
   const w = randomWeights(cfg, 1);
   const stream = Int32Array.from({ length: (steps + 2) * WINDOWS * WINDOW }, (_, i) => (i * 7919 + 13) % HF.vocab_size);
-  const t = await Trainer.create(new CpuTrainBackend(), w, [stream], {
+  const t = await Trainer.create(backend, w, [stream], {
     scope, steps: steps + 1, tokensPerStep: WINDOWS * (WINDOW - 1), windowLength: WINDOW, windowsPerMicroBatch: WINDOWS, lr: 1e-3,
   });
   await t.trainStep(); // warm-up (JIT)
@@ -48,14 +50,27 @@ function peer(steps, python) {
 }
 
 /**
- * Both scopes, ours then the peer (never at the same time). Options: steps (default
- * $BENCH_STEPS or 5), python (interpreter for the peer), peer: false to skip it.
- * Returns { model, tokensPerStep, steps, peer: {torch, threads} | null, skipped, rows: [{scope, ours, peer}] }.
+ * Both scopes, ours (CPU, then WebGPU when opts.gpu is given) then the peer (never at the same
+ * time). Options: steps (default $BENCH_STEPS or 5), python (interpreter for the peer), peer:
+ * false to skip it, gpu: async () => ({ backend, adapter, close }) opening a WebGPU TrainBackend.
+ * Returns { model, tokensPerStep, steps, peer: {torch, threads} | null, skipped, adapter,
+ * rows: [{scope, ours, gpu, peer}] } (gpu: tokens/s on WebGPU or null).
  */
 export async function runTrainBench(opts = {}) {
   const steps = opts.steps ?? Number(process.env.BENCH_STEPS ?? 5);
   const mine = {};
   for (const scope of ['router', 'all']) mine[scope] = await ours(scope, steps);
+  const onGpu = {};
+  let adapter = null;
+  if (opts.gpu) {
+    const g = await opts.gpu();
+    adapter = g.adapter;
+    try {
+      for (const scope of ['router', 'all']) onGpu[scope] = await ours(scope, steps, g.backend);
+    } finally {
+      g.close();
+    }
+  }
   const p = opts.peer === false ? { skipped: 'disabled' } : peer(steps, opts.python);
   return {
     model: `tiny Qwen2-MoE (hidden ${HF.hidden_size}, ${HF.num_hidden_layers} layers, ${HF.num_experts} experts top-${HF.num_experts_per_tok}, vocab ${HF.vocab_size})`,
@@ -63,7 +78,8 @@ export async function runTrainBench(opts = {}) {
     steps,
     peer: p.skipped ? null : { torch: p.torch, threads: p.threads },
     skipped: p.skipped ?? null,
-    rows: ['router', 'all'].map((scope) => ({ scope, ours: mine[scope], peer: p.skipped ? null : p[scope] })),
+    adapter,
+    rows: ['router', 'all'].map((scope) => ({ scope, ours: mine[scope], gpu: onGpu[scope] ?? null, peer: p.skipped ? null : p[scope] })),
   };
 }
 

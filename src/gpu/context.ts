@@ -6,7 +6,8 @@
 import { buildCapabilityReport, type CapabilityReport } from './capabilities';
 import { DeviceLostError, GpuValidationError } from './errors';
 import { BufferPool, numelOf, type GpuTensor } from './buffers';
-import { PipelineCache, type PipelineKey } from './pipelines';
+import { PipelineCache, pipelineKeyString, type PipelineKey } from './pipelines';
+import { StudioError } from '../core/errors';
 
 export interface Dispatch {
   pipeline: PipelineKey;
@@ -161,6 +162,12 @@ export class GpuContext {
   }
 }
 
+/** A dispatch with the output tensor it writes (kernels' synchronous halves return these). */
+export interface Plan {
+  dispatch: Dispatch;
+  out: GpuTensor;
+}
+
 /** A set of dispatches recorded into one encoder; transient uniform buffers die after submit. */
 export class Batch {
   private readonly enc: GPUCommandEncoder;
@@ -175,7 +182,16 @@ export class Batch {
   }
 
   async add(d: Dispatch): Promise<void> {
-    const pipe = this.ctx.pipelines.peek(d.pipeline) ?? (await this.ctx.pipelines.get(d.pipeline));
+    this.record(d, this.ctx.pipelines.peek(d.pipeline) ?? (await this.ctx.pipelines.get(d.pipeline)));
+  }
+
+  /**
+   * Record a dispatch synchronously; its pipeline must have been compiled already (prepare it
+   * ahead, as the training backend does), else StudioError.
+   */
+  record(d: Dispatch, pipeline?: GPUComputePipeline): void {
+    const pipe = pipeline ?? this.ctx.pipelines.peek(d.pipeline);
+    if (!pipe) throw new StudioError(`pipeline ${pipelineKeyString(d.pipeline)} was not compiled before a synchronous dispatch; this is a bug in the studio`);
     const device = this.ctx.device;
     const entries: GPUBindGroupEntry[] = d.bindings.map((buffer, i) => ({ binding: i, resource: { buffer } }));
     if (d.uniforms) {
@@ -191,6 +207,26 @@ export class Batch {
     this.pass.setBindGroup(0, bg);
     const [x, y = 1, z = 1] = d.workgroups;
     this.pass.dispatchWorkgroups(x, y, z);
+  }
+
+  /**
+   * A small read-only storage buffer holding per-op host data (ids, row indices, segment
+   * tables), created mapped and destroyed after this batch's submit.
+   */
+  small(data: Float32Array | Int32Array | Uint32Array, label: string): GpuTensor {
+    const size = Math.max(16, Math.ceil(data.byteLength / 4) * 4);
+    const buffer = this.ctx.device.createBuffer({ label, size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
+    new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    buffer.unmap();
+    this.transient.push(buffer);
+    return { buffer, shape: [data.length], numel: data.length };
+  }
+
+  /** Record zero-filling `bytes` bytes of a buffer (ends the current compute pass). */
+  clear(buffer: GPUBuffer, offset: number, bytes: number): void {
+    this.pass?.end();
+    this.pass = null;
+    this.enc.clearBuffer(buffer, offset, bytes);
   }
 
   /** Record a buffer copy (ends the current compute pass). */

@@ -30,7 +30,6 @@ const rows = (t: GpuTensor): number => t.numel / cols(t);
 export class WebGpuBackend implements ComputeBackend<GpuTensor> {
   readonly name = 'webgpu';
   private pending: Batch | null = null;
-  private transient: GPUBuffer[] = [];
 
   constructor(readonly ctx: GpuContext) {}
 
@@ -45,19 +44,11 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
     this.ctx.checkAlive();
     this.pending?.submit();
     this.pending = null;
-    for (const b of this.transient) b.destroy();
-    this.transient = [];
   }
 
-  /** A fresh read-only buffer holding small per-op data (ids, weights, tables). */
+  /** A fresh read-only buffer holding small per-op data (ids, weights, tables), freed at flush. */
   private small(data: Float32Array | Int32Array | Uint32Array, label: string): GpuTensor {
-    this.ctx.checkAlive();
-    const size = Math.max(16, Math.ceil(data.byteLength / 4) * 4);
-    const buffer = this.ctx.device.createBuffer({ label, size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
-    new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    buffer.unmap();
-    this.transient.push(buffer);
-    return { buffer, shape: [data.length], numel: data.length };
+    return this.batch().small(data, label);
   }
 
   upload(data: Float32Array, shape: readonly number[], label = 'upload'): Promise<GpuTensor> {

@@ -9,6 +9,17 @@ import { attentionPipeline } from './attention';
 import { ropePipeline } from './rope';
 import { gatherPipeline, rowScalePipeline, scatterAddPipeline } from './rows';
 import { xentPipeline } from './xent';
+import { accumulatePipeline } from './accumulate';
+import { adamwPipeline } from './adamw';
+import { attentionGradKvPipeline, attentionGradQPipeline, attentionTrainPipeline } from './attentionTrain';
+import { colsumPipeline } from './colsum';
+import { embeddingGradPipeline } from './embeddingGrad';
+import { gateGradPipeline } from './gateGrad';
+import { rmsnormGradPipeline } from './rmsnormGrad';
+import { routerGradPipeline } from './routerGrad';
+import { swigluGradPipeline } from './swigluGrad';
+import { transposePipeline } from './transpose';
+import { xentGradPipeline } from './xentGrad';
 
 export * as elementwise from './elementwise';
 export { matmul } from './matmul';
@@ -16,8 +27,16 @@ export { reduceRows } from './reduce';
 export { rmsnorm } from './rmsnorm';
 export { softmaxRows } from './softmax';
 
+/** Training kernels (backward passes, optimiser); they record synchronously, so compile them first. */
+export const TRAIN_PIPELINES: PipelineKey[] = [
+  accumulatePipeline, transposePipeline, colsumPipeline, xentGradPipeline, rmsnormGradPipeline, attentionTrainPipeline,
+  attentionGradQPipeline, attentionGradKvPipeline, swigluGradPipeline, gateGradPipeline, routerGradPipeline,
+  embeddingGradPipeline, adamwPipeline,
+];
+
 export const ALL_PIPELINES: PipelineKey[] = [
   ...MATMUL_PIPELINES, ...ELEMENTWISE_PIPELINES, softmaxPipeline, rmsnormPipeline, ...REDUCE_PIPELINES,
   // Transformer engine kernels (src/gpu/webgpu-backend.ts).
   ropePipeline, attentionPipeline, gatherPipeline, scatterAddPipeline, rowScalePipeline, xentPipeline,
+  ...TRAIN_PIPELINES,
 ];

@@ -8,7 +8,7 @@
 import { InvalidArgumentError } from '../../core/errors';
 import type { GpuTensor } from '../buffers';
 import type { CapabilityReport } from '../capabilities';
-import { params, type Batch, type GpuContext } from '../context';
+import { params, type Batch, type Dispatch, type GpuContext, type Plan } from '../context';
 import type { PipelineKey } from '../pipelines';
 
 /**
@@ -70,6 +70,13 @@ export function chooseMatmulVariant(caps: CapabilityReport, M: number): MatmulVa
 export async function matmul(
   ctx: GpuContext, batch: Batch, a: GpuTensor, b: GpuTensor, opts: MatmulOptions = {},
 ): Promise<GpuTensor> {
+  const p = matmulPlan(ctx, a, b, opts);
+  await batch.add(p.dispatch);
+  return p.out;
+}
+
+/** The dispatch of C = A @ op(B) and C, without recording it. */
+export function matmulPlan(ctx: GpuContext, a: GpuTensor, b: GpuTensor, opts: MatmulOptions = {}): Plan {
   const transB = opts.transB ?? false;
   if (a.shape.length < 2 || b.shape.length < 2) throw new InvalidArgumentError('matmul needs tensors of rank >= 2');
   const M = a.shape[a.shape.length - 2];
@@ -94,7 +101,7 @@ export async function matmul(
     throw new InvalidArgumentError(`matmul: variant ${variant} does not run on this adapter; leave opts.variant unset`);
   }
   const block = BLOCK[variant];
-  await batch.add({
+  const dispatch: Dispatch = {
     label: opts.label ?? 'matmul',
     pipeline: matmulPipeline(transB, variant),
     bindings: [a.buffer, b.buffer, opts.bias?.buffer ?? ctx.dummy, c.buffer],
@@ -103,8 +110,8 @@ export async function matmul(
       { u: M * K }, { u: bBatch === 1 ? 0 : K * N }, { u: M * N }, { u: 0 },
     ]),
     workgroups: [Math.ceil(N / block), Math.ceil(M / block), nBatch],
-  });
-  return c;
+  };
+  return { dispatch, out: c };
 }
 
 /** The portable default pipelines; the others compile on first use or via matmulPipelinesFor. */

@@ -4,7 +4,7 @@
  * nll = m + ln(s) - t. Shader: shaders/xent.wgsl. Reference: src/core/ref/crossentropy.ts.
  */
 import type { GpuTensor } from '../buffers';
-import { grid2d, params, type Batch, type GpuContext } from '../context';
+import { grid2d, params, type Batch, type Dispatch, type GpuContext } from '../context';
 import type { PipelineKey } from '../pipelines';
 
 const WG = 64;
@@ -20,11 +20,17 @@ export function xentInitialState(rows: number): Float32Array {
 export async function xentChunk(
   ctx: GpuContext, batch: Batch, logits: GpuTensor, targets: GpuTensor, state: GpuTensor, rows: number, cols: number, v0: number,
 ): Promise<void> {
-  await batch.add({
+  await batch.add(xentChunkDispatch(ctx, logits, targets, state, rows, cols, v0));
+}
+
+export function xentChunkDispatch(
+  ctx: GpuContext, logits: GpuTensor, targets: GpuTensor, state: GpuTensor, rows: number, cols: number, v0: number,
+): Dispatch {
+  return {
     label: 'xent', pipeline: xentPipeline, bindings: [logits.buffer, targets.buffer, state.buffer],
     uniforms: params([{ u: rows }, { u: cols }, { u: v0 }, { u: 0 }]),
     workgroups: grid2d(rows, ctx.device.limits.maxComputeWorkgroupsPerDimension),
-  });
+  };
 }
 
 /** Host-side finish of the state read back: nll[r] = m + ln s - t (NaN for targets < 0). */

@@ -146,7 +146,13 @@ export class TrainableModel<T extends BackendTensor> {
     let mi = moeRoutes.length;
     for (let l = cfg.numLayers - 1; l >= 0 && dx; l--) {
       const w = params.layer(l);
-      const cache = caches[l] ?? (await layerForward(c, w, inputs[l])).cache;
+      let cache = caches[l];
+      if (!cache) {
+        // Recompute: re-run the layer's forward for its cache (its output is not needed again).
+        const f = await layerForward(c, w, inputs[l]);
+        be.release(f.out);
+        cache = f.cache;
+      }
       let aux = { dProbs: null as Float64Array | null, dLogits: null as Float64Array | null };
       if (cache.moe) {
         mi--;
