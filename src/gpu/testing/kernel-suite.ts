@@ -53,9 +53,9 @@ async function once(
   return got;
 }
 
-function matmulCase(m: number, k: number, n: number, opts: { transB?: boolean; bias?: boolean; batch?: number; seed: number }): KernelCase {
+function matmulCase(m: number, k: number, n: number, opts: { transB?: boolean; bias?: boolean; residual?: boolean; batch?: number; seed: number }): KernelCase {
   const nb = opts.batch ?? 1;
-  const tag = `${nb > 1 ? `${nb}x` : ''}${m}x${k}x${n}${opts.transB ? ' B^T' : ''}${opts.bias ? ' +bias' : ''}`;
+  const tag = `${nb > 1 ? `${nb}x` : ''}${m}x${k}x${n}${opts.transB ? ' B^T' : ''}${opts.bias ? ' +bias' : ''}${opts.residual ? ' +residual' : ''}`;
   return {
     name: `matmul ${tag}`, kernel: 'matmul', tol: MATMUL_TOL,
     async run(ctx) {
@@ -70,7 +70,14 @@ function matmulCase(m: number, k: number, n: number, opts: { transB?: boolean; b
       }
       const inputs: [Float32Array, number[]][] = [[a, nb > 1 ? [nb, m, k] : [m, k]], [b, opts.transB ? [n, k] : [k, n]]];
       if (bias) inputs.push([bias, [n]]);
-      const got = await once(ctx, inputs, (t, bt) => matmul(ctx, bt, t[0], t[1], { transB: opts.transB, bias: t[2] }));
+      if (opts.residual) {
+        // The residual add fused into the matmul (refEw.binary 'add' is its reference).
+        const r = rng.uniformArray(nb * m * n);
+        ref.set(refEw.binary('add', ref, r));
+        inputs.push([r, nb > 1 ? [nb, m, n] : [m, n]]);
+      }
+      const got = await once(ctx, inputs, (t, bt) =>
+        matmul(ctx, bt, t[0], t[1], { transB: opts.transB, bias: opts.residual ? undefined : t[2], residual: opts.residual ? t[2] : undefined }));
       return { got, ref };
     },
   };
@@ -159,6 +166,14 @@ export const KERNEL_CASES: KernelCase[] = [
   matmulCase(7, 13, 1031, { transB: true, bias: true, seed: 8 }),
   matmulCase(9, 1027, 11, { transB: true, seed: 9 }),
   matmulCase(21, 10, 1029, { bias: true, seed: 10 }),
+  // Decoding shapes: one row (matvec) and a few rows (register tiles shrunk to the rows).
+  matmulCase(1, 257, 515, { transB: true, bias: true, seed: 41 }),
+  matmulCase(2, 130, 66, { transB: true, seed: 42 }),
+  matmulCase(4, 64, 33, { batch: 2, seed: 43 }),
+  matmulCase(12, 96, 200, { transB: true, seed: 44 }),
+  matmulCase(1, 70, 300, { transB: true, residual: true, seed: 45 }),
+  matmulCase(37, 64, 130, { transB: true, residual: true, seed: 46 }),
+  matmulCase(5, 33, 19, { batch: 2, residual: true, seed: 47 }),
   ...refEw.UNARY_OPS.map((op, i) => unaryCase(op, 4099, 20 + i)),
   affineCase(1001, 30),
   ...refEw.BINARY_OPS.map((op, i) => binaryCase(op, 13, 1029, false, 40 + i)),
