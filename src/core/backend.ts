@@ -63,8 +63,11 @@ export interface ComputeBackend<T extends BackendTensor = BackendTensor> {
   read(t: T): Promise<Float32Array>;
   release(...ts: (T | null | undefined)[]): void;
 
-  /** y[N, out] = x[N, in] @ w[out, in]^T (+ bias[out]). */
-  linear(x: T, w: T, bias?: T | null): Promise<T>;
+  /**
+   * y[N, out] = x[N, in] @ w[out, in]^T (+ bias[out]) (+ residual[N, out]): the residual add of
+   * a decoder layer fused into its output projection (x is not modified).
+   */
+  linear(x: T, w: T, bias?: T | null, residual?: T | null): Promise<T>;
   /** HF RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * w. */
   rmsnorm(x: T, w: T, eps: number): Promise<T>;
   /**

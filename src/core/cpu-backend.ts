@@ -53,10 +53,12 @@ export class CpuBackend implements ComputeBackend<CpuTensor> {
 
   release(): void {}
 
-  linear(x: CpuTensor, w: CpuTensor, bias?: CpuTensor | null): Promise<CpuTensor> {
+  linear(x: CpuTensor, w: CpuTensor, bias?: CpuTensor | null, residual?: CpuTensor | null): Promise<CpuTensor> {
     const [out, inp] = w.shape;
     if (x.cols !== inp) throw new InvalidArgumentError(`linear: input has ${x.cols} features, weight [${w.shape.join(', ')}] expects ${inp}`);
+    if (residual && residual.data.length !== x.rows * out) throw new InvalidArgumentError(`linear: residual has ${residual.data.length} elements, expected ${x.rows * out}`);
     const y = matmulBT(x.data, w.data, x.rows, inp, out, bias?.data);
+    if (residual) for (let i = 0; i < y.length; i++) y[i] += residual.data[i];
     return Promise.resolve(new CpuTensor(y, [x.rows, out]));
   }
 

@@ -200,6 +200,13 @@ export class Batch {
     this.enc.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
   }
 
+  /** Record zero-filling `bytes` bytes of `buf` (ends the current compute pass). */
+  clear(buf: GPUBuffer, bytes: number): void {
+    this.pass?.end();
+    this.pass = null;
+    this.enc.clearBuffer(buf, 0, bytes);
+  }
+
   submit(): void {
     this.ctx.checkAlive();
     this.pass?.end();

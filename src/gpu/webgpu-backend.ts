@@ -66,12 +66,9 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
   }
 
   zeros(shape: readonly number[], label = 'zeros'): Promise<GpuTensor> {
-    this.flush();
     const t = this.ctx.tensor(shape, label);
-    // Pool buffers are recycled: clear explicitly (clearBuffer is ordered with the queue).
-    const enc = this.ctx.device.createCommandEncoder({ label: 'zeros' });
-    enc.clearBuffer(t.buffer, 0, t.numel * 4);
-    this.ctx.device.queue.submit([enc.finish()]);
+    // Pool buffers are recycled: clear explicitly, in order with the recorded dispatches.
+    this.batch().clear(t.buffer, t.numel * 4);
     return Promise.resolve(t);
   }
 
@@ -101,10 +98,17 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
     }
   }
 
-  linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor | null): Promise<GpuTensor> {
+  async linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor | null, residual?: GpuTensor | null): Promise<GpuTensor> {
     if (cols(x) !== w.shape[1]) throw new InvalidArgumentError(`linear: input has ${cols(x)} features, weight [${w.shape.join(', ')}]`);
+    if (residual && residual.numel !== rows(x) * w.shape[0]) throw new InvalidArgumentError(`linear: residual has ${residual.numel} elements, expected ${rows(x) * w.shape[0]}`);
     const x2: GpuTensor = { buffer: x.buffer, shape: [rows(x), cols(x)], numel: x.numel };
-    return matmul(this.ctx, this.batch(), x2, w, { transB: true, bias: bias ?? undefined, label: 'linear' });
+    // The kernels take a bias or a residual in one pass; with both, the residual is a second op.
+    const fused = residual && !bias ? residual : undefined;
+    const y = await matmul(this.ctx, this.batch(), x2, w, { transB: true, bias: bias ?? undefined, residual: fused, label: 'linear' });
+    if (!residual || fused) return y;
+    const z = await this.add(y, residual);
+    this.release(y);
+    return z;
   }
 
   rmsnorm(x: GpuTensor, w: GpuTensor, eps: number): Promise<GpuTensor> {

@@ -43,7 +43,8 @@ function range(start: number, n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => start + i);
 }
 
-async function attentionBlock<T extends BackendTensor>(c: LayerContext<T>, w: LayerWeights<T>, h: T): Promise<T> {
+/** Attention sub-block; returns residual + o_proj(attention(h)) (the add fused into o_proj). */
+async function attentionBlock<T extends BackendTensor>(c: LayerContext<T>, w: LayerWeights<T>, h: T, residual: T): Promise<T> {
   const { be, cfg } = c;
   const q0 = await be.linear(h, w.q, w.qBias);
   const k0 = await be.linear(h, w.k, w.kBias);
@@ -83,14 +84,14 @@ async function attentionBlock<T extends BackendTensor>(c: LayerContext<T>, w: La
     be.release(k, v);
   }
   be.release(q);
-  const o = await be.linear(a, w.o);
+  const o = await be.linear(a, w.o, null, residual);
   be.release(a);
   return o;
 }
 
-/** SwiGLU FFN; taps h before down_proj. */
+/** SwiGLU FFN (+ residual, fused into down_proj); taps h before down_proj. */
 async function ffn<T extends BackendTensor>(
-  c: LayerContext<T>, f: FfnWeights<T>, x: T, expert: number | 'shared' | null, rows: Int32Array | null,
+  c: LayerContext<T>, f: FfnWeights<T>, x: T, expert: number | 'shared' | null, rows: Int32Array | null, residual: T | null = null,
 ): Promise<T> {
   const { be } = c;
   const g = await be.linear(x, f.gate);
@@ -98,7 +99,7 @@ async function ffn<T extends BackendTensor>(
   const h = await be.siluMul(g, u);
   be.release(g, u);
   if (c.taps.ffnHidden) await c.taps.ffnHidden({ layer: c.layer, expert, rows, h });
-  const y = await be.linear(h, f.down);
+  const y = await be.linear(h, f.down, null, residual);
   be.release(h);
   return y;
 }
@@ -145,16 +146,16 @@ export async function decoderLayer<T extends BackendTensor>(
   const { be, cfg } = c;
   if (c.taps.residual) await c.taps.residual({ layer: c.layer, point: 'input', x });
   const h = await be.rmsnorm(x, w.inputNorm, cfg.rmsNormEps);
-  const a = await attentionBlock(c, w, h);
-  be.release(h);
-  const mid = await be.add(x, a);
-  be.release(x, a);
+  const mid = await attentionBlock(c, w, h, x);
+  be.release(h, x);
   if (c.taps.residual) await c.taps.residual({ layer: c.layer, point: 'mid', x: mid });
   const h2 = await be.rmsnorm(mid, w.postNorm, cfg.rmsNormEps);
-  let f: T;
-  let routing: Routing | null = null;
-  if (w.moe) ({ y: f, routing } = await moeBlock(c, w.moe, h2));
-  else f = await ffn(c, w.mlp!, h2, null, null);
+  if (!w.moe) {
+    const out = await ffn(c, w.mlp!, h2, null, null, mid);
+    be.release(h2, mid);
+    return { x: out, routing: null };
+  }
+  const { y: f, routing } = await moeBlock(c, w.moe, h2);
   be.release(h2);
   const out = await be.add(mid, f);
   be.release(mid, f);
