@@ -46,7 +46,7 @@ fn store4x4(z: u32, row0: u32, col0: u32, t: mat4x4f, bv: vec4f) {
     let row = row0 + i;
     if (row >= p.M) { return; }
     let o = z * p.stride_c + row * N;
-    let v = t[i] + bv;
+    let v = p.alpha * t[i] + bv;
     for (var j = 0u; j < 4u; j++) {
       if (col0 + j < N) { C[o + col0 + j] = v[j] + resid(o + col0 + j); }
     }
@@ -207,7 +207,7 @@ fn main_tiled(
     let row = m0 + lid.y + 16u * i;
     if (row >= M) { break; }
     let o = z * p.stride_c + row * N;
-    let v = acc[i] + bv;
+    let v = p.alpha * acc[i] + bv;
     for (var j = 0u; j < 4u; j++) {
       if (cn[j] < N) { C[o + cn[j]] = v[j] + resid(o + cn[j]); }
     }

@@ -95,10 +95,80 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   }
   let bv0 = bias4(c0);
   let bv1 = bias4(c1);
-  store8(gid.z, row0, col0, s00 + bv0, s01 + bv1);
-  if (ROWS > 1u) { store8(gid.z, row0 + 1u, col0, s10 + bv0, s11 + bv1); }
+  store8(gid.z, row0, col0, p.alpha * s00 + bv0, p.alpha * s01 + bv1);
+  if (ROWS > 1u) { store8(gid.z, row0 + 1u, col0, p.alpha * s10 + bv0, p.alpha * s11 + bv1); }
   if (ROWS > 2u) {
-    store8(gid.z, row0 + 2u, col0, s20 + bv0, s21 + bv1);
-    store8(gid.z, row0 + 3u, col0, s30 + bv0, s31 + bv1);
+    store8(gid.z, row0 + 2u, col0, p.alpha * s20 + bv0, p.alpha * s21 + bv1);
+    store8(gid.z, row0 + 3u, col0, p.alpha * s30 + bv0, p.alpha * s31 + bv1);
+  }
+}
+
+// main_glu: the SwiGLU hidden state of one row per invocation row (gid.y = row),
+// C[r, n] = silu(A[r] . G[n]) * (A[r] . U[n]) with G = gate_proj [N, K] bound in place of B and
+// U = up_proj [N, K] in place of the bias: one pass reads A once for both projections and
+// replaces two matvecs and the element-wise silu_mul. has_bias must be 0 (the binding is U).
+// Reference: src/core/ref/matmul.ts swigluBT.
+//!include "lib/activations.wgsl"
+
+@compute @workgroup_size(WG, 1, 1)
+fn main_glu(@builtin(global_invocation_id) gid: vec3u) {
+  let N = p.N;
+  let K = p.K;
+  let row = gid.y;
+  let col0 = gid.x * 8u;
+  if (row >= p.M || col0 >= N) { return; }
+  let ra = row * K;
+  let c0 = (min(vec4u(col0) + LANE4, vec4u(N - 1u))) * K;
+  let c1 = (min(vec4u(col0 + 4u) + LANE4, vec4u(N - 1u))) * K;
+  var g0 = vec4f(); var g1 = vec4f();
+  var u0 = vec4f(); var u1 = vec4f();
+  let K4 = K & ~3u;
+  var k = 0u;
+  for (; k < K4; k += 4u) {
+    {
+      let a = A[ra + k];
+      g0 += a * vec4f(B[c0.x + k], B[c0.y + k], B[c0.z + k], B[c0.w + k]);
+      g1 += a * vec4f(B[c1.x + k], B[c1.y + k], B[c1.z + k], B[c1.w + k]);
+      u0 += a * vec4f(bias[c0.x + k], bias[c0.y + k], bias[c0.z + k], bias[c0.w + k]);
+      u1 += a * vec4f(bias[c1.x + k], bias[c1.y + k], bias[c1.z + k], bias[c1.w + k]);
+    }
+    {
+      let ka = k + 1u;
+      let a = A[ra + ka];
+      g0 += a * vec4f(B[c0.x + ka], B[c0.y + ka], B[c0.z + ka], B[c0.w + ka]);
+      g1 += a * vec4f(B[c1.x + ka], B[c1.y + ka], B[c1.z + ka], B[c1.w + ka]);
+      u0 += a * vec4f(bias[c0.x + ka], bias[c0.y + ka], bias[c0.z + ka], bias[c0.w + ka]);
+      u1 += a * vec4f(bias[c1.x + ka], bias[c1.y + ka], bias[c1.z + ka], bias[c1.w + ka]);
+    }
+    {
+      let ka = k + 2u;
+      let a = A[ra + ka];
+      g0 += a * vec4f(B[c0.x + ka], B[c0.y + ka], B[c0.z + ka], B[c0.w + ka]);
+      g1 += a * vec4f(B[c1.x + ka], B[c1.y + ka], B[c1.z + ka], B[c1.w + ka]);
+      u0 += a * vec4f(bias[c0.x + ka], bias[c0.y + ka], bias[c0.z + ka], bias[c0.w + ka]);
+      u1 += a * vec4f(bias[c1.x + ka], bias[c1.y + ka], bias[c1.z + ka], bias[c1.w + ka]);
+    }
+    {
+      let ka = k + 3u;
+      let a = A[ra + ka];
+      g0 += a * vec4f(B[c0.x + ka], B[c0.y + ka], B[c0.z + ka], B[c0.w + ka]);
+      g1 += a * vec4f(B[c1.x + ka], B[c1.y + ka], B[c1.z + ka], B[c1.w + ka]);
+      u0 += a * vec4f(bias[c0.x + ka], bias[c0.y + ka], bias[c0.z + ka], bias[c0.w + ka]);
+      u1 += a * vec4f(bias[c1.x + ka], bias[c1.y + ka], bias[c1.z + ka], bias[c1.w + ka]);
+    }
+  }
+  for (; k < K; k++) {
+    let a = A[ra + k];
+    g0 += a * vec4f(B[c0.x + k], B[c0.y + k], B[c0.z + k], B[c0.w + k]);
+    g1 += a * vec4f(B[c1.x + k], B[c1.y + k], B[c1.z + k], B[c1.w + k]);
+    u0 += a * vec4f(bias[c0.x + k], bias[c0.y + k], bias[c0.z + k], bias[c0.w + k]);
+    u1 += a * vec4f(bias[c1.x + k], bias[c1.y + k], bias[c1.z + k], bias[c1.w + k]);
+  }
+  let o = row * N + col0;
+  for (var j = 0u; j < 4u; j++) {
+    if (col0 + j < N) { C[o + j] = silu_f(g0[j]) * u0[j]; }
+  }
+  for (var j = 0u; j < 4u; j++) {
+    if (col0 + 4u + j < N) { C[o + 4u + j] = silu_f(g1[j]) * u1[j]; }
   }
 }

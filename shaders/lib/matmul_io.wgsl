@@ -2,9 +2,11 @@
 // shaders/matmul_sg.wgsl, shaders/matvec.wgsl; host side: src/gpu/kernels/matmul.ts).
 // has_bias: 0 none, 1 bias[N] per column, 2 the bias binding holds a residual shaped like C,
 // added element-wise (y = x W^T + r: a decoder layer's residual add fused into its projection).
+// alpha scales the product before the bias / residual: C = alpha * A op(B) + bias or R (1 for a
+// plain product; a routing weight when an expert's down projection adds onto the residual).
 struct Params {
   M: u32, N: u32, K: u32, has_bias: u32,
-  stride_a: u32, stride_b: u32, stride_c: u32, _pad: u32,
+  stride_a: u32, stride_b: u32, stride_c: u32, alpha: f32,
 }
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;

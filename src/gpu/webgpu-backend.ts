@@ -18,7 +18,7 @@ import type { Batch, GpuContext } from './context';
 import { DeviceLostError } from './errors';
 import { attention } from './kernels/attention';
 import { binary } from './kernels/elementwise';
-import { matmul } from './kernels/matmul';
+import { matmul, SWIGLU_FUSED_MAX_ROWS, swigluMatvec } from './kernels/matmul';
 import { rmsnorm } from './kernels/rmsnorm';
 import { rope, ropeCosSin } from './kernels/rope';
 import { gatherRows, mulSigmoidRows, scatterAddRows } from './kernels/rows';
@@ -57,6 +57,7 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
     new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     buffer.unmap();
     this.transient.push(buffer);
+    this.ctx.counters.smallBuffers++;
     return { buffer, shape: [data.length], numel: data.length };
   }
 
@@ -98,13 +99,13 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
     }
   }
 
-  async linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor | null, residual?: GpuTensor | null): Promise<GpuTensor> {
+  async linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor | null, residual?: GpuTensor | null, scale = 1): Promise<GpuTensor> {
     if (cols(x) !== w.shape[1]) throw new InvalidArgumentError(`linear: input has ${cols(x)} features, weight [${w.shape.join(', ')}]`);
     if (residual && residual.numel !== rows(x) * w.shape[0]) throw new InvalidArgumentError(`linear: residual has ${residual.numel} elements, expected ${rows(x) * w.shape[0]}`);
     const x2: GpuTensor = { buffer: x.buffer, shape: [rows(x), cols(x)], numel: x.numel };
     // The kernels take a bias or a residual in one pass; with both, the residual is a second op.
     const fused = residual && !bias ? residual : undefined;
-    const y = await matmul(this.ctx, this.batch(), x2, w, { transB: true, bias: bias ?? undefined, residual: fused, label: 'linear' });
+    const y = await matmul(this.ctx, this.batch(), x2, w, { transB: true, bias: bias ?? undefined, residual: fused, alpha: scale, label: 'linear' });
     if (!residual || fused) return y;
     const z = await this.add(y, residual);
     this.release(y);
@@ -123,6 +124,17 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
 
   attention(q: GpuTensor, k: GpuTensor, v: GpuTensor, opts: AttentionOptions): Promise<GpuTensor> {
     return attention(this.ctx, this.batch(), q, k, v, opts);
+  }
+
+  async swiglu(x: GpuTensor, gate: GpuTensor, up: GpuTensor): Promise<GpuTensor> {
+    // A few rows (decoding): one fused pass; more rows: two matmuls (their tiled kernels reuse
+    // each weight over many rows) and the element-wise silu_mul.
+    if (rows(x) <= SWIGLU_FUSED_MAX_ROWS) return swigluMatvec(this.ctx, this.batch(), x, gate, up);
+    const g = await this.linear(x, gate);
+    const u = await this.linear(x, up);
+    const h = await this.siluMul(g, u);
+    this.release(g, u);
+    return h;
   }
 
   siluMul(gate: GpuTensor, up: GpuTensor): Promise<GpuTensor> {

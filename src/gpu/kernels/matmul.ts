@@ -28,6 +28,8 @@ export interface MatmulOptions {
   bias?: GpuTensor;
   /** Added element-wise to the result (same shape as C, a distinct buffer); excludes `bias`. */
   residual?: GpuTensor;
+  /** Scales the product before the bias / residual is added (default 1). */
+  alpha?: number;
   /** Reuse an output tensor instead of allocating one. */
   out?: GpuTensor;
   label?: string;
@@ -141,11 +143,40 @@ export async function matmul(
     bindings: [a.buffer, b.buffer, opts.residual?.buffer ?? opts.bias?.buffer ?? ctx.dummy, c.buffer],
     uniforms: params([
       { u: M }, { u: N }, { u: K }, { u: opts.residual ? 2 : opts.bias ? 1 : 0 },
-      { u: M * K }, { u: bBatch === 1 ? 0 : K * N }, { u: M * N }, { u: 0 },
+      { u: M * K }, { u: bBatch === 1 ? 0 : K * N }, { u: M * N }, { f: opts.alpha ?? 1 },
     ]),
     workgroups: [gx, gy, nBatch],
   });
   return c;
+}
+
+/** Rows up to which {@link swigluMatvec} is used (decoding); more rows take two matmuls. */
+export const SWIGLU_FUSED_MAX_ROWS = 4;
+export const swigluPipeline: PipelineKey = { shader: 'matvec', entryPoint: 'main_glu', constants: { WG: MATVEC_WG } };
+
+/**
+ * Record h[M, N] = silu(x gate^T) * (x up^T) for x [M, K], gate / up [N, K] in one pass
+ * (shaders/matvec.wgsl main_glu: x read once, no intermediate tensors). Meant for a few rows;
+ * reference: src/core/ref/matmul.ts swigluBT.
+ */
+export async function swigluMatvec(ctx: GpuContext, batch: Batch, x: GpuTensor, gate: GpuTensor, up: GpuTensor): Promise<GpuTensor> {
+  const K = x.shape[x.shape.length - 1];
+  const M = x.numel / K;
+  const [N, Kg] = gate.shape;
+  if (gate.shape.length !== 2 || Kg !== K || up.shape.length !== 2 || up.shape[0] !== N || up.shape[1] !== K) {
+    throw new InvalidArgumentError(`swiglu: input [${M}, ${K}], gate [${gate.shape.join(', ')}], up [${up.shape.join(', ')}] do not match`);
+  }
+  const maxDim = ctx.device.limits.maxComputeWorkgroupsPerDimension;
+  if (M > maxDim) throw new InvalidArgumentError(`swiglu: ${M} rows exceed the dispatch limit ${maxDim}`);
+  const h = ctx.tensor([M, N], 'swiglu.out');
+  await batch.add({
+    label: 'swiglu',
+    pipeline: swigluPipeline,
+    bindings: [x.buffer, gate.buffer, up.buffer, h.buffer],
+    uniforms: params([{ u: M }, { u: N }, { u: K }, { u: 0 }, { u: 0 }, { u: 0 }, { u: 0 }, { f: 1 }]),
+    workgroups: [Math.ceil(N / (8 * MATVEC_WG)), M],
+  });
+  return h;
 }
 
 /** The portable default pipelines; the others compile on first use or via matmulPipelinesFor. */
