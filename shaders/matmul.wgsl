@@ -1,4 +1,4 @@
-// Batched f32 matrix product, C[b] = A[b] @ op(B[b]) (+ bias), row-major.
+// Batched f32 matrix product, C[b] = A[b] @ op(B[b]) (+ bias, or + a residual R[b]), row-major.
 //   TRANS_B = false: B is [K, N];  TRANS_B = true: B is [N, K] (HF [out, in] weights).
 // Three entry points (src/gpu/kernels/matmul.ts picks one per adapter and shape):
 //   main        4 x 4 outputs per invocation from registers; no workgroup memory, no barriers.
@@ -12,31 +12,15 @@
 // shaders/matmul_sg.wgsl is the subgroup variant of main_8x8 (SwiftShader's fastest).
 // Out-of-range rows/columns are clamped on read and skipped on write, so any M, N, K works.
 // Reference: src/core/ref/matmul.ts.
-struct Params {
-  M: u32, N: u32, K: u32, has_bias: u32,
-  stride_a: u32, stride_b: u32, stride_c: u32, _pad: u32,
-}
-
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
-@group(0) @binding(4) var<uniform> p: Params;
+//!include "lib/matmul_io.wgsl"
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 override TRANS_B: bool = false;
 
-const LANE4 = vec4u(0u, 1u, 2u, 3u);
-
 // Outer product a b^T: column i of the matrix is row i of the output tile.
 fn outer(a: vec4f, b: vec4f) -> mat4x4f {
   return mat4x4f(a.x * b, a.y * b, a.z * b, a.w * b);
-}
-
-fn bias4(c: vec4u) -> vec4f {
-  if (p.has_bias == 0u) { return vec4f(0.0); }
-  return vec4f(bias[c.x], bias[c.y], bias[c.z], bias[c.w]);
 }
 
 // Clamped row offsets of A for rows row0..row0+3 of batch z.
@@ -62,9 +46,9 @@ fn store4x4(z: u32, row0: u32, col0: u32, t: mat4x4f, bv: vec4f) {
     let row = row0 + i;
     if (row >= p.M) { return; }
     let o = z * p.stride_c + row * N;
-    let v = t[i] + bv;
+    let v = p.alpha * t[i] + bv;
     for (var j = 0u; j < 4u; j++) {
-      if (col0 + j < N) { C[o + col0 + j] = v[j]; }
+      if (col0 + j < N) { C[o + col0 + j] = v[j] + resid(o + col0 + j); }
     }
   }
 }
@@ -223,9 +207,9 @@ fn main_tiled(
     let row = m0 + lid.y + 16u * i;
     if (row >= M) { break; }
     let o = z * p.stride_c + row * N;
-    let v = acc[i] + bv;
+    let v = p.alpha * acc[i] + bv;
     for (var j = 0u; j < 4u; j++) {
-      if (cn[j] < N) { C[o + cn[j]] = v[j]; }
+      if (cn[j] < N) { C[o + cn[j]] = v[j] + resid(o + cn[j]); }
     }
   }
 }

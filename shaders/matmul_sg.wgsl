@@ -1,5 +1,6 @@
 // Subgroup variant of main_8x8 in shaders/matmul.wgsl (same bindings, parameters and result):
-// C[b] = A[b] @ op(B[b]) (+ bias), 8 x 8 outputs per invocation, no workgroup memory.
+// C[b] = A[b] @ op(B[b]) (+ bias, or + a residual R[b]), 8 x 8 outputs per invocation, no
+// workgroup memory.
 // On SwiftShader every storage read is a per-lane gather, and the four lanes of a subgroup
 // (consecutive invocations along x, so the same rows of A) would each fetch the same A words.
 // Instead lane l fetches A[row, k + l] and subgroupBroadcast hands the four values round:
@@ -9,30 +10,14 @@
 // Reference: src/core/ref/matmul.ts.
 enable subgroups;
 
-struct Params {
-  M: u32, N: u32, K: u32, has_bias: u32,
-  stride_a: u32, stride_b: u32, stride_c: u32, _pad: u32,
-}
-
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
-@group(0) @binding(4) var<uniform> p: Params;
+//!include "lib/matmul_io.wgsl"
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 override TRANS_B: bool = false;
 
-const LANE4 = vec4u(0u, 1u, 2u, 3u);
-
 fn outer(a: vec4f, b: vec4f) -> mat4x4f {
   return mat4x4f(a.x * b, a.y * b, a.z * b, a.w * b);
-}
-
-fn bias4(c: vec4u) -> vec4f {
-  if (p.has_bias == 0u) { return vec4f(0.0); }
-  return vec4f(bias[c.x], bias[c.y], bias[c.z], bias[c.w]);
 }
 
 fn store4x4(z: u32, row0: u32, col0: u32, t: mat4x4f, bv: vec4f) {
@@ -41,9 +26,9 @@ fn store4x4(z: u32, row0: u32, col0: u32, t: mat4x4f, bv: vec4f) {
     let row = row0 + i;
     if (row >= p.M) { return; }
     let o = z * p.stride_c + row * N;
-    let v = t[i] + bv;
+    let v = p.alpha * t[i] + bv;
     for (var j = 0u; j < 4u; j++) {
-      if (col0 + j < N) { C[o + col0 + j] = v[j]; }
+      if (col0 + j < N) { C[o + col0 + j] = v[j] + resid(o + col0 + j); }
     }
   }
 }

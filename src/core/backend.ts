@@ -63,8 +63,12 @@ export interface ComputeBackend<T extends BackendTensor = BackendTensor> {
   read(t: T): Promise<Float32Array>;
   release(...ts: (T | null | undefined)[]): void;
 
-  /** y[N, out] = x[N, in] @ w[out, in]^T (+ bias[out]). */
-  linear(x: T, w: T, bias?: T | null): Promise<T>;
+  /**
+   * y[N, out] = scale * (x[N, in] @ w[out, in]^T) (+ bias[out]) (+ residual[N, out]): the
+   * residual add of a decoder layer fused into its output projection, and with `scale` (default
+   * 1) a routed expert's weighted output added onto the residual stream (x is not modified).
+   */
+  linear(x: T, w: T, bias?: T | null, residual?: T | null, scale?: number): Promise<T>;
   /** HF RMSNorm over the last axis: x / sqrt(mean(x^2) + eps) * w. */
   rmsnorm(x: T, w: T, eps: number): Promise<T>;
   /**
@@ -78,6 +82,11 @@ export interface ComputeBackend<T extends BackendTensor = BackendTensor> {
    * Implementations use an online (tiled) softmax: no [Tq, Tk] buffer per head is needed.
    */
   attention(q: T, k: T, v: T, opts: AttentionOptions): Promise<T>;
+  /**
+   * SwiGLU's hidden state silu(x @ gate^T) * (x @ up^T) for x [N, in], gate / up [out, in]:
+   * the same as two `linear`s and `siluMul`, which a backend may fuse.
+   */
+  swiglu(x: T, gate: T, up: T): Promise<T>;
   /** silu(gate) * up, element-wise (SwiGLU). */
   siluMul(gate: T, up: T): Promise<T>;
   /** a + b, same shape. */

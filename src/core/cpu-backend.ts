@@ -53,10 +53,13 @@ export class CpuBackend implements ComputeBackend<CpuTensor> {
 
   release(): void {}
 
-  linear(x: CpuTensor, w: CpuTensor, bias?: CpuTensor | null): Promise<CpuTensor> {
+  linear(x: CpuTensor, w: CpuTensor, bias?: CpuTensor | null, residual?: CpuTensor | null, scale = 1): Promise<CpuTensor> {
     const [out, inp] = w.shape;
     if (x.cols !== inp) throw new InvalidArgumentError(`linear: input has ${x.cols} features, weight [${w.shape.join(', ')}] expects ${inp}`);
-    const y = matmulBT(x.data, w.data, x.rows, inp, out, bias?.data);
+    if (residual && residual.data.length !== x.rows * out) throw new InvalidArgumentError(`linear: residual has ${residual.data.length} elements, expected ${x.rows * out}`);
+    const y = matmulBT(x.data, w.data, x.rows, inp, out, scale === 1 ? bias?.data : undefined);
+    if (scale !== 1) for (let i = 0; i < y.length; i++) y[i] = Math.fround(scale * y[i]) + (bias ? bias.data[i % out] : 0);
+    if (residual) for (let i = 0; i < y.length; i++) y[i] += residual.data[i];
     return Promise.resolve(new CpuTensor(y, [x.rows, out]));
   }
 
@@ -72,6 +75,10 @@ export class CpuBackend implements ComputeBackend<CpuTensor> {
   attention(q: CpuTensor, k: CpuTensor, v: CpuTensor, opts: AttentionOptions): Promise<CpuTensor> {
     sameShape(k, v, 'attention k/v');
     return Promise.resolve(new CpuTensor(attention(q.data, k.data, v.data, q.rows, k.rows, opts), q.shape));
+  }
+
+  async swiglu(x: CpuTensor, gate: CpuTensor, up: CpuTensor): Promise<CpuTensor> {
+    return this.siluMul(await this.linear(x, gate), await this.linear(x, up));
   }
 
   siluMul(gate: CpuTensor, up: CpuTensor): Promise<CpuTensor> {

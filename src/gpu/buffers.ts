@@ -31,6 +31,8 @@ export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private live = 0;
   private liveBytes = 0;
+  /** Buffers created because no free one of the size class was pooled. */
+  misses = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -49,7 +51,11 @@ export class BufferPool {
     }
     const size = Math.min(sizeClass(bytes), Math.max(this.maxBinding - (this.maxBinding % 4), Math.ceil(bytes / 4) * 4));
     const list = this.free.get(size);
-    const buf = list?.pop() ?? this.device.createBuffer({ label, size, usage: STORAGE_USAGE });
+    let buf = list?.pop();
+    if (!buf) {
+      buf = this.device.createBuffer({ label, size, usage: STORAGE_USAGE });
+      this.misses++;
+    }
     buf.label = label;
     this.live++;
     this.liveBytes += size;

@@ -19,8 +19,18 @@ export interface Dispatch {
   label: string;
 }
 
+/** Running totals of the work sent to the device (profiling: `npm run bench` reports them). */
+export interface GpuCounters {
+  dispatches: number;
+  submits: number;
+  readbacks: number;
+  /** Per-dispatch uniform buffers and per-op index/weight buffers created. */
+  smallBuffers: number;
+}
+
 export class GpuContext {
   readonly caps: CapabilityReport;
+  readonly counters: GpuCounters = { dispatches: 0, submits: 0, readbacks: 0, smallBuffers: 0 };
   readonly pipelines: PipelineCache;
   readonly pool: BufferPool;
   private lostInfo: GPUDeviceLostInfo | null = null;
@@ -102,6 +112,7 @@ export class GpuContext {
   /** Copy a tensor back to the CPU (waits for all submitted work). */
   async read(t: GpuTensor, numel = t.numel): Promise<Float32Array> {
     this.checkAlive();
+    this.counters.readbacks++;
     const bytes = numel * 4;
     const staging = this.device.createBuffer({
       label: 'readback',
@@ -199,6 +210,7 @@ export class Batch {
       const ub = device.createBuffer({ label: `${d.label}:params`, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       device.queue.writeBuffer(ub, 0, d.uniforms);
       this.transient.push(ub);
+      this.ctx.counters.smallBuffers++;
       entries.push({ binding: d.bindings.length, resource: { buffer: ub } });
     }
     const bg = device.createBindGroup({ label: `${d.label}:bind`, layout: pipe.getBindGroupLayout(0), entries });
@@ -207,6 +219,7 @@ export class Batch {
     this.pass.setBindGroup(0, bg);
     const [x, y = 1, z = 1] = d.workgroups;
     this.pass.dispatchWorkgroups(x, y, z);
+    this.ctx.counters.dispatches++;
   }
 
   /**
@@ -219,6 +232,7 @@ export class Batch {
     new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     buffer.unmap();
     this.transient.push(buffer);
+    this.ctx.counters.smallBuffers++;
     return { buffer, shape: [data.length], numel: data.length };
   }
 
@@ -241,6 +255,7 @@ export class Batch {
     this.pass?.end();
     this.pass = null;
     this.ctx.device.queue.submit([this.enc.finish()]);
+    this.ctx.counters.submits++;
     for (const b of this.transient) b.destroy();
   }
 }

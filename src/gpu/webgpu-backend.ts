@@ -18,7 +18,7 @@ import type { Batch, GpuContext } from './context';
 import { DeviceLostError } from './errors';
 import { attention } from './kernels/attention';
 import { binary } from './kernels/elementwise';
-import { matmul } from './kernels/matmul';
+import { matmul, SWIGLU_FUSED_MAX_ROWS, swigluMatvec } from './kernels/matmul';
 import { rmsnorm } from './kernels/rmsnorm';
 import { rope, ropeCosSin } from './kernels/rope';
 import { gatherRows, mulSigmoidRows, scatterAddRows } from './kernels/rows';
@@ -57,12 +57,9 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
   }
 
   zeros(shape: readonly number[], label = 'zeros'): Promise<GpuTensor> {
-    this.flush();
     const t = this.ctx.tensor(shape, label);
-    // Pool buffers are recycled: clear explicitly (clearBuffer is ordered with the queue).
-    const enc = this.ctx.device.createCommandEncoder({ label: 'zeros' });
-    enc.clearBuffer(t.buffer, 0, t.numel * 4);
-    this.ctx.device.queue.submit([enc.finish()]);
+    // Pool buffers are recycled: clear explicitly, in order with the recorded dispatches.
+    this.batch().clear(t.buffer, 0, t.numel * 4);
     return Promise.resolve(t);
   }
 
@@ -92,10 +89,17 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
     }
   }
 
-  linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor | null): Promise<GpuTensor> {
+  async linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor | null, residual?: GpuTensor | null, scale = 1): Promise<GpuTensor> {
     if (cols(x) !== w.shape[1]) throw new InvalidArgumentError(`linear: input has ${cols(x)} features, weight [${w.shape.join(', ')}]`);
+    if (residual && residual.numel !== rows(x) * w.shape[0]) throw new InvalidArgumentError(`linear: residual has ${residual.numel} elements, expected ${rows(x) * w.shape[0]}`);
     const x2: GpuTensor = { buffer: x.buffer, shape: [rows(x), cols(x)], numel: x.numel };
-    return matmul(this.ctx, this.batch(), x2, w, { transB: true, bias: bias ?? undefined, label: 'linear' });
+    // The kernels take a bias or a residual in one pass; with both, the residual is a second op.
+    const fused = residual && !bias ? residual : undefined;
+    const y = await matmul(this.ctx, this.batch(), x2, w, { transB: true, bias: bias ?? undefined, residual: fused, alpha: scale, label: 'linear' });
+    if (!residual || fused) return y;
+    const z = await this.add(y, residual);
+    this.release(y);
+    return z;
   }
 
   rmsnorm(x: GpuTensor, w: GpuTensor, eps: number): Promise<GpuTensor> {
@@ -110,6 +114,17 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
 
   attention(q: GpuTensor, k: GpuTensor, v: GpuTensor, opts: AttentionOptions): Promise<GpuTensor> {
     return attention(this.ctx, this.batch(), q, k, v, opts);
+  }
+
+  async swiglu(x: GpuTensor, gate: GpuTensor, up: GpuTensor): Promise<GpuTensor> {
+    // A few rows (decoding): one fused pass; more rows: two matmuls (their tiled kernels reuse
+    // each weight over many rows) and the element-wise silu_mul.
+    if (rows(x) <= SWIGLU_FUSED_MAX_ROWS) return swigluMatvec(this.ctx, this.batch(), x, gate, up);
+    const g = await this.linear(x, gate);
+    const u = await this.linear(x, up);
+    const h = await this.siluMul(g, u);
+    this.release(g, u);
+    return h;
   }
 
   siluMul(gate: GpuTensor, up: GpuTensor): Promise<GpuTensor> {

@@ -2,6 +2,7 @@
 // routing, KV-cache generation), and a device lost mid-forward surfacing as DeviceLostError
 // with the stage re-runnable on a fresh device.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendTensor } from '../core/backend';
 import { CpuBackend } from '../core/cpu-backend';
 import { maxAbsDiff } from '../core/testing/compare';
 import type { GpuContext } from '../gpu/context';
@@ -48,6 +49,31 @@ describe('WebGPU engine matches the CPU engine', () => {
       expect(worst).toBeLessThanOrEqual(1e-3);
       expect(nllDiff).toBeLessThanOrEqual(1e-3);
       gpu.dispose();
+      expect(ctx.pool.stats().live).toBe(0);
+    });
+  }
+
+  // Decoding one token at a time (matvec, fused SwiGLU, experts added onto the residual) must
+  // give the rows of the full forward, on both backends, and release everything it made.
+  for (const name of FIXTURES) {
+    it(`${name}: token-by-token decoding with a KV cache matches the full forward`, async () => {
+      const fx = loadFixture(name);
+      const ids = Int32Array.from(fx.sequences[0].tokens);
+      const full = (await new Transformer(new CpuBackend(), fx.weights).logits(ids)).logits;
+      const V = fx.weights.config.vocabSize;
+      const decode = async <T extends BackendTensor>(tf: Transformer<T>): Promise<number> => {
+        const cache = tf.newCache();
+        let worst = 0;
+        for (let i = 0; i < ids.length; i++) {
+          const row = await tf.nextLogits(ids.subarray(i, i + 1), cache);
+          worst = Math.max(worst, maxAbsDiff(row, full.subarray(i * V, (i + 1) * V)));
+        }
+        tf.releaseCache(cache);
+        tf.dispose();
+        return worst;
+      };
+      expect(await decode(new Transformer(new CpuBackend(), fx.weights)), `${name} cpu`).toBeLessThanOrEqual(1e-3);
+      expect(await decode(new Transformer(new WebGpuBackend(ctx), fx.weights, { keepLayers: true })), `${name} webgpu`).toBeLessThanOrEqual(1e-3);
       expect(ctx.pool.stats().live).toBe(0);
     });
   }

@@ -5,7 +5,9 @@
  * FFN is SwiGLU down(silu(gate h) * up h), or an MoE block: p = softmax(router h) over all E
  * experts, top-k, optional renormalisation, y = sum_k p_k expert_k(h)
  * (+ sigmoid(shared_gate h) * shared(h) for Qwen2-MoE). Experts run on the rows routed to them
- * (gather -> FFN -> weighted scatter), or on every row when outputs are tapped (dense mode).
+ * (gather -> FFN -> weighted scatter), or on every row when outputs are tapped (dense mode); a
+ * single token's (decoding) chosen experts add their weighted down projections straight onto
+ * the residual stream. Residual adds are fused into o_proj / down_proj (`linear`'s residual).
  */
 import type { BackendTensor, ComputeBackend, RopeTable, Routing } from '../core/backend';
 import { tokensPerExpert } from '../core/ref/moe';
@@ -43,7 +45,8 @@ function range(start: number, n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => start + i);
 }
 
-async function attentionBlock<T extends BackendTensor>(c: LayerContext<T>, w: LayerWeights<T>, h: T): Promise<T> {
+/** Attention sub-block; returns residual + o_proj(attention(h)) (the add fused into o_proj). */
+async function attentionBlock<T extends BackendTensor>(c: LayerContext<T>, w: LayerWeights<T>, h: T, residual: T): Promise<T> {
   const { be, cfg } = c;
   const q0 = await be.linear(h, w.q, w.qBias);
   const k0 = await be.linear(h, w.k, w.kBias);
@@ -83,27 +86,25 @@ async function attentionBlock<T extends BackendTensor>(c: LayerContext<T>, w: La
     be.release(k, v);
   }
   be.release(q);
-  const o = await be.linear(a, w.o);
+  const o = await be.linear(a, w.o, null, residual);
   be.release(a);
   return o;
 }
 
-/** SwiGLU FFN; taps h before down_proj. */
+/** SwiGLU FFN (+ residual, fused into down_proj); taps h before down_proj. */
 async function ffn<T extends BackendTensor>(
-  c: LayerContext<T>, f: FfnWeights<T>, x: T, expert: number | 'shared' | null, rows: Int32Array | null,
+  c: LayerContext<T>, f: FfnWeights<T>, x: T, expert: number | 'shared' | null, rows: Int32Array | null, residual: T | null = null,
 ): Promise<T> {
   const { be } = c;
-  const g = await be.linear(x, f.gate);
-  const u = await be.linear(x, f.up);
-  const h = await be.siluMul(g, u);
-  be.release(g, u);
+  const h = await be.swiglu(x, f.gate, f.up);
   if (c.taps.ffnHidden) await c.taps.ffnHidden({ layer: c.layer, expert, rows, h });
-  const y = await be.linear(h, f.down);
+  const y = await be.linear(h, f.down, null, residual);
   be.release(h);
   return y;
 }
 
-async function moeBlock<T extends BackendTensor>(c: LayerContext<T>, m: MoeWeights<T>, h: T): Promise<{ y: T; routing: Routing }> {
+/** The MoE sub-block; returns residual + MoE(h) (the residual is not released). */
+async function moeBlock<T extends BackendTensor>(c: LayerContext<T>, m: MoeWeights<T>, h: T, residual: T): Promise<{ y: T; routing: Routing }> {
   const { be, cfg } = c;
   const moe = cfg.moe!;
   const logits = await be.linear(h, m.router);
@@ -112,29 +113,52 @@ async function moeBlock<T extends BackendTensor>(c: LayerContext<T>, m: MoeWeigh
   if (c.routeOverride) routing = c.routeOverride(c.layer, routing);
   if (c.taps.routing) await c.taps.routing({ layer: c.layer, routing });
   const n = h.shape[0];
-  const acc = await be.zeros([n, cfg.hiddenSize]);
-  const perExpert = tokensPerExpert(routing);
   const dense = c.denseExperts || c.taps.expertOutput !== undefined;
-  for (let e = 0; e < m.experts.length; e++) {
-    const { rows, weights } = perExpert[e];
-    if (dense) {
-      const y = await ffn(c, m.experts[e], h, e, null);
-      if (c.taps.expertOutput) await c.taps.expertOutput({ layer: c.layer, expert: e, y });
-      if (rows.length > 0) await be.scatterAddRows(acc, y, rows, weights, rows);
-      be.release(y);
-    } else if (rows.length > 0) {
-      const xe = await be.gatherRows(h, rows);
-      const y = await ffn(c, m.experts[e], xe, e, rows);
-      await be.scatterAddRows(acc, y, rows, weights);
-      be.release(xe, y);
+  let routed: T;
+  if (n === 1 && !dense) {
+    // One token (decoding): each chosen expert's down projection, scaled by its routing weight,
+    // adds straight onto the residual stream; no accumulator, gather or scatter.
+    routed = residual;
+    for (let s = 0; s < routing.topK; s++) {
+      const e = routing.experts[s];
+      const f = m.experts[e];
+      const hid = await be.swiglu(h, f.gate, f.up);
+      if (c.taps.ffnHidden) await c.taps.ffnHidden({ layer: c.layer, expert: e, rows: Int32Array.of(0), h: hid });
+      const next = await be.linear(hid, f.down, null, routed, routing.weights[s]);
+      be.release(hid);
+      if (routed !== residual) be.release(routed);
+      routed = next;
     }
+  } else {
+    const acc = await be.zeros([n, cfg.hiddenSize]);
+    const perExpert = tokensPerExpert(routing);
+    for (let e = 0; e < m.experts.length; e++) {
+      const { rows, weights } = perExpert[e];
+      if (dense) {
+        const y = await ffn(c, m.experts[e], h, e, null);
+        if (c.taps.expertOutput) await c.taps.expertOutput({ layer: c.layer, expert: e, y });
+        if (rows.length > 0) await be.scatterAddRows(acc, y, rows, weights, rows);
+        be.release(y);
+      } else if (rows.length > 0) {
+        // Every row routed here (a small batch): no gather needed.
+        const all = rows.length === n && rows.every((r, i) => r === i);
+        const xe = all ? h : await be.gatherRows(h, rows);
+        const y = await ffn(c, m.experts[e], xe, e, rows);
+        await be.scatterAddRows(acc, y, rows, weights);
+        be.release(y);
+        if (!all) be.release(xe);
+      }
+    }
+    routed = await be.add(residual, acc);
+    be.release(acc);
   }
-  if (!m.shared || !m.sharedGate) return { y: acc, routing };
+  if (!m.shared || !m.sharedGate) return { y: routed, routing };
   const s = await ffn(c, m.shared, h, 'shared', null);
   const g = await be.linear(h, m.sharedGate);
   const gs = await be.mulSigmoidRows(s, g);
-  const y = await be.add(acc, gs);
-  be.release(s, g, gs, acc);
+  const y = await be.add(routed, gs);
+  be.release(s, g, gs);
+  if (routed !== residual) be.release(routed);
   return { y, routing };
 }
 
@@ -145,18 +169,17 @@ export async function decoderLayer<T extends BackendTensor>(
   const { be, cfg } = c;
   if (c.taps.residual) await c.taps.residual({ layer: c.layer, point: 'input', x });
   const h = await be.rmsnorm(x, w.inputNorm, cfg.rmsNormEps);
-  const a = await attentionBlock(c, w, h);
-  be.release(h);
-  const mid = await be.add(x, a);
-  be.release(x, a);
+  const mid = await attentionBlock(c, w, h, x);
+  be.release(h, x);
   if (c.taps.residual) await c.taps.residual({ layer: c.layer, point: 'mid', x: mid });
   const h2 = await be.rmsnorm(mid, w.postNorm, cfg.rmsNormEps);
-  let f: T;
-  let routing: Routing | null = null;
-  if (w.moe) ({ y: f, routing } = await moeBlock(c, w.moe, h2));
-  else f = await ffn(c, w.mlp!, h2, null, null);
+  if (!w.moe) {
+    const out = await ffn(c, w.mlp!, h2, null, null, mid);
+    be.release(h2, mid);
+    return { x: out, routing: null };
+  }
+  const { y: out, routing } = await moeBlock(c, w.moe, h2, mid);
   be.release(h2);
-  const out = await be.add(mid, f);
-  be.release(mid, f);
+  if (out !== mid) be.release(mid);
   return { x: out, routing };
 }

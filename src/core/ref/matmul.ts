@@ -5,6 +5,8 @@
  * Optional bias[N] is added to every row.
  */
 
+import { binary } from './elementwise';
+
 export function matmul(
   a: Float32Array, b: Float32Array, m: number, k: number, n: number, bias?: Float32Array,
 ): Float32Array {
@@ -44,4 +46,12 @@ export function transpose(a: Float32Array, rows: number, cols: number): Float32A
   const t = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
   return t;
+}
+
+/**
+ * SwiGLU's hidden state for x [m, k] and gate / up weights [n, k] (HF [out, in]):
+ * silu(x gate^T) * (x up^T), the fused kernel's reference (shaders/matvec.wgsl main_glu).
+ */
+export function swigluBT(x: Float32Array, gate: Float32Array, up: Float32Array, m: number, k: number, n: number): Float32Array {
+  return binary('silu_mul', matmulBT(x, gate, m, k, n), matmulBT(x, up, m, k, n));
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng';
 import { compareArrays, maxAbsDiff } from '../testing/compare';
-import { matmul, matmulBT, transpose } from './matmul';
+import { matmul, matmulBT, swigluBT, transpose } from './matmul';
 import { BINARY_OPS, UNARY_OPS, binary, affine, silu, unary, unaryScalar } from './elementwise';
 import { logSumExpRows, softmaxRows } from './softmax';
 import { rmsnorm } from './rmsnorm';
@@ -11,6 +11,26 @@ import { reduceRows } from './reduce';
 const rng = new Rng(7);
 
 describe('matmul reference', () => {
+  it('swigluBT is silu(x gate^T) * (x up^T), element by element', () => {
+    const rng = new Rng(12);
+    const [m, k, n] = [3, 5, 4];
+    const x = rng.uniformArray(m * k);
+    const g = rng.uniformArray(n * k);
+    const u = rng.uniformArray(n * k);
+    const y = swigluBT(x, g, u, m, k, n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let a = 0;
+        let b = 0;
+        for (let p = 0; p < k; p++) {
+          a += x[i * k + p] * g[j * k + p];
+          b += x[i * k + p] * u[j * k + p];
+        }
+        expect(y[i * n + j]).toBeCloseTo((a / (1 + Math.exp(-a))) * b, 5);
+      }
+    }
+  });
+
   it('matches the textbook triple loop', () => {
     const [m, k, n] = [3, 4, 5];
     const a = rng.uniformArray(m * k);

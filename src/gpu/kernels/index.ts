@@ -1,7 +1,7 @@
 /** All kernels, and the list of pipelines to compile ahead of use. */
 import type { PipelineKey } from '../pipelines';
 import { ELEMENTWISE_PIPELINES } from './elementwise';
-import { MATMUL_PIPELINES } from './matmul';
+import { MATMUL_PIPELINES, matmulPipeline, swigluPipeline } from './matmul';
 import { REDUCE_PIPELINES } from './reduce';
 import { rmsnormPipeline } from './rmsnorm';
 import { softmaxPipeline } from './softmax';
@@ -39,4 +39,6 @@ export const ALL_PIPELINES: PipelineKey[] = [
   // Transformer engine kernels (src/gpu/webgpu-backend.ts).
   ropePipeline, attentionPipeline, gatherPipeline, scatterAddPipeline, rowScalePipeline, xentPipeline,
   ...TRAIN_PIPELINES,
+  // Decoding one token: matvec projections and the fused SwiGLU.
+  matmulPipeline(true, 'matvec', 1), swigluPipeline,
 ];

@@ -27,15 +27,23 @@ const CASES: [number, number, number, number, boolean, boolean][] = [
   [2, 19, 130, 33, true, true],
   [3, 17, 3, 9, false, false],
   [1, 130, 64, 129, true, false],
+  // Few rows (matvec rows 1 / 2 / 4, register tiles shrunk to the rows that exist).
+  [1, 1, 37, 19, true, true],
+  [1, 2, 37, 19, true, true],
+  [2, 3, 64, 70, false, false],
+  [1, 4, 33, 17, true, false],
+  [1, 9, 40, 130, true, false],
+  [1, 16, 64, 65, true, true],
+  [1, 33, 18, 72, false, true],
 ];
 
 describe('matmul variants match the reference', () => {
   it('picks a variant that runs here', () => {
-    expect(matmulVariantSupported(ctx.caps, chooseMatmulVariant(ctx.caps, 256))).toBe(true);
+    for (const m of [1, 2, 4, 9, 16, 256]) expect(matmulVariantSupported(ctx.caps, chooseMatmulVariant(ctx.caps, m))).toBe(true);
   });
   for (const variant of MATMUL_VARIANTS) {
     for (const [nb, m, k, n, transB, hasBias] of CASES) {
-      it(`${variant} ${nb}x${m}x${k}x${n}${transB ? ' B^T' : ''}${hasBias ? ' +bias' : ''}`, async ({
+      it(`${variant} ${nb}x${m}x${k}x${n}${transB ? ' B^T' : ''}${hasBias ? ' +bias' : ' +residual'}`, async ({
         skip,
       }) => {
         if (!matmulVariantSupported(ctx.caps, variant))
@@ -47,8 +55,11 @@ describe('matmul variants match the reference', () => {
         const ta = ctx.upload(a, nb > 1 ? [nb, m, k] : [m, k], 'a');
         const tb = ctx.upload(b, transB ? [n, k] : [k, n], 'b');
         const tbias = bias ? ctx.upload(bias, [n], 'bias') : undefined;
+        // Cases without a bias add a residual instead (the fused residual add).
+        const res = hasBias ? undefined : rng.uniformArray(nb * m * n);
+        const tres = res ? ctx.upload(res, [nb * m, n], 'residual') : undefined;
         const bt = ctx.batch();
-        const c = await matmul(ctx, bt, ta, tb, { transB, bias: tbias, variant });
+        const c = await matmul(ctx, bt, ta, tb, { transB, bias: tbias, residual: tres, variant });
         bt.submit();
         const got = await ctx.read(c);
         const ref = new Float32Array(nb * m * n);
@@ -59,9 +70,10 @@ describe('matmul variants match the reference', () => {
             i * m * n,
           );
         }
+        if (res) for (let i = 0; i < ref.length; i++) ref[i] += res[i];
         const r = compareArrays(got, ref, { atol: 1e-4, rtol: 1e-4 });
         expect(r.ok, r.message).toBe(true);
-        ctx.release(ta, tb, tbias, c);
+        ctx.release(ta, tb, tbias, tres, c);
       });
     }
   }

@@ -5,7 +5,7 @@
  * cases run in Node (Vitest + npm `webgpu`) and in Chromium (e2e/pages/kernels.html).
  */
 import { Rng } from '../../core/rng';
-import { matmul as refMatmul, matmulBT as refMatmulBT } from '../../core/ref/matmul';
+import { matmul as refMatmul, matmulBT as refMatmulBT, swigluBT } from '../../core/ref/matmul';
 import * as refEw from '../../core/ref/elementwise';
 import { softmaxRows as refSoftmax } from '../../core/ref/softmax';
 import { rmsnorm as refRmsnorm } from '../../core/ref/rmsnorm';
@@ -14,7 +14,7 @@ import { compareArrays, type CompareReport, type Tolerance } from '../../core/te
 import type { GpuContext } from '../context';
 import type { GpuTensor } from '../buffers';
 import * as ew from '../kernels/elementwise';
-import { matmul } from '../kernels/matmul';
+import { matmul, swigluMatvec } from '../kernels/matmul';
 import { softmaxRows } from '../kernels/softmax';
 import { rmsnorm } from '../kernels/rmsnorm';
 import { reduceRows } from '../kernels/reduce';
@@ -54,9 +54,9 @@ async function once(
   return got;
 }
 
-function matmulCase(m: number, k: number, n: number, opts: { transB?: boolean; bias?: boolean; batch?: number; seed: number }): KernelCase {
+function matmulCase(m: number, k: number, n: number, opts: { transB?: boolean; bias?: boolean; residual?: boolean; alpha?: number; batch?: number; seed: number }): KernelCase {
   const nb = opts.batch ?? 1;
-  const tag = `${nb > 1 ? `${nb}x` : ''}${m}x${k}x${n}${opts.transB ? ' B^T' : ''}${opts.bias ? ' +bias' : ''}`;
+  const tag = `${nb > 1 ? `${nb}x` : ''}${m}x${k}x${n}${opts.transB ? ' B^T' : ''}${opts.bias ? ' +bias' : ''}${opts.residual ? ' +residual' : ''}${opts.alpha ? ` alpha ${opts.alpha}` : ''}`;
   return {
     name: `matmul ${tag}`, kernel: 'matmul', tol: MATMUL_TOL,
     async run(ctx) {
@@ -71,8 +71,27 @@ function matmulCase(m: number, k: number, n: number, opts: { transB?: boolean; b
       }
       const inputs: [Float32Array, number[]][] = [[a, nb > 1 ? [nb, m, k] : [m, k]], [b, opts.transB ? [n, k] : [k, n]]];
       if (bias) inputs.push([bias, [n]]);
-      const got = await once(ctx, inputs, (t, bt) => matmul(ctx, bt, t[0], t[1], { transB: opts.transB, bias: t[2] }));
+      if (opts.residual) {
+        // The residual add fused into the matmul (refEw.binary 'add' is its reference).
+        const r = rng.uniformArray(nb * m * n);
+        ref.set(refEw.binary('add', opts.alpha ? refEw.affine(ref, opts.alpha, 0) : ref, r));
+        inputs.push([r, nb > 1 ? [nb, m, n] : [m, n]]);
+      }
+      const got = await once(ctx, inputs, (t, bt) =>
+        matmul(ctx, bt, t[0], t[1], { transB: opts.transB, bias: opts.residual ? undefined : t[2], residual: opts.residual ? t[2] : undefined, alpha: opts.alpha }));
       return { got, ref };
+    },
+  };
+}
+
+function swigluCase(m: number, k: number, n: number, seed: number): KernelCase {
+  return {
+    name: `swiglu matvec ${m}x${k}x${n}`, kernel: 'matmul', tol: MATMUL_TOL,
+    async run(ctx) {
+      const rng = new Rng(seed);
+      const [x, g, u] = [rng.uniformArray(m * k), rng.uniformArray(n * k), rng.uniformArray(n * k)];
+      const got = await once(ctx, [[x, [m, k]], [g, [n, k]], [u, [n, k]]], (t, bt) => swigluMatvec(ctx, bt, t[0], t[1], t[2]));
+      return { got, ref: swigluBT(x, g, u, m, k, n) };
     },
   };
 }
@@ -160,6 +179,16 @@ export const KERNEL_CASES: KernelCase[] = [
   matmulCase(7, 13, 1031, { transB: true, bias: true, seed: 8 }),
   matmulCase(9, 1027, 11, { transB: true, seed: 9 }),
   matmulCase(21, 10, 1029, { bias: true, seed: 10 }),
+  // Decoding shapes: one row (matvec) and a few rows (register tiles shrunk to the rows).
+  matmulCase(1, 257, 515, { transB: true, bias: true, seed: 41 }),
+  matmulCase(2, 130, 66, { transB: true, seed: 42 }),
+  matmulCase(4, 64, 33, { batch: 2, seed: 43 }),
+  matmulCase(12, 96, 200, { transB: true, seed: 44 }),
+  matmulCase(1, 70, 300, { transB: true, residual: true, alpha: 0.37, seed: 45 }),
+  matmulCase(37, 64, 130, { transB: true, residual: true, alpha: -1.5, seed: 46 }),
+  matmulCase(5, 33, 19, { batch: 2, residual: true, seed: 47 }),
+  swigluCase(1, 256, 515, 48),
+  swigluCase(3, 37, 20, 49),
   ...refEw.UNARY_OPS.map((op, i) => unaryCase(op, 4099, 20 + i)),
   affineCase(1001, 30),
   ...refEw.BINARY_OPS.map((op, i) => binaryCase(op, 13, 1029, false, 40 + i)),
