@@ -9,18 +9,20 @@ import { serializeSafetensors } from '../core/formats/safetensors';
 import { TensorSet } from '../core/formats/safetensors-index';
 import { memorySink, SafetensorsStreamWriter } from '../core/formats/safetensors-writer';
 import { rowBlocks } from '../core/formats/tensor-rows';
+import { linearMean } from '../core/fusion/interpolate';
 import { Rng } from '../core/rng';
 import { TensorSetWeights } from '../io/export/reimport';
 import { loadFixture } from '../model/testing/fixtures';
-import type { WeightProvider } from '../model/weights';
+import { ffnNames, type WeightProvider } from '../model/weights';
+import { permuteFfn } from './ffn-permute';
 import { MergedWeights, type BackboneRule, type MergeSpec } from './merged-weights';
 
 const EMBED = 'model.embed_tokens.weight';
 const HEAD = 'lm_head.weight';
 
-/** Two Llama-fixture sources (untied: embedding and lm_head) as lazily read safetensors. */
-async function sources(): Promise<{ ws: TensorSetWeights[]; readers: ReturnType<typeof countingReader>[] }> {
-  const base = await loadFixture('llama').weights.toMemory();
+/** Two fixture sources (Llama: untied embedding and lm_head) as lazily read safetensors. */
+async function sources(fixture: 'llama' | 'qwen2' = 'llama'): Promise<{ ws: TensorSetWeights[]; readers: ReturnType<typeof countingReader>[] }> {
+  const base = await loadFixture(fixture).weights.toMemory();
   const rng = new Rng(11);
   const readers = [0, 1].map((k) => {
     const tensors = [...base.tensors].map(([name, t]) => ({ name, shape: t.shape, data: k === 0 ? t.data : Float32Array.from(t.data, (v) => v + 0.05 * rng.normal()) }));
@@ -115,5 +117,35 @@ describe('row-block access of the merged model', () => {
     expect(parts.bytes()).toEqual(one.bytes());
     const short = await SafetensorsStreamWriter.begin(memorySink(), [{ name: 't', shape: [4, 3] }]);
     await expect(short.writeParts('t', inParts(data.subarray(0, 6)))).rejects.toThrow(/parts of 6 values .* needs 12/);
+  });
+
+  it('shared and expert FFNs, fetched one tensor or one expert at a time, equal the whole-FFN formulas', async () => {
+    const { ws } = await sources('qwen2');
+    const cfg = ws[0].config;
+    const perms = [Array<Int32Array | null>(cfg.numLayers).fill(null), Array.from({ length: cfg.numLayers }, (_, l) => new Rng(40 + l).permutation(cfg.intermediateSize))];
+    for (const sharedExpert of ['aligned-mean', 'anchor'] as const) {
+      const base = spec(cfg.hiddenSize, 'symphony', null);
+      const m = new MergedWeights(ws, { ...base, perms, layout: { ...base.layout, sharedExpert } });
+      for (let l = 0; l < cfg.numLayers; l++) {
+        const src = await Promise.all(ws.map(async (w, i) => {
+          const n = ffnNames(cfg, l, 'dense');
+          const f = { gate: await w.getTensor(n.gate), up: await w.getTensor(n.up), down: await w.getTensor(n.down) };
+          return perms[i][l] ? permuteFfn(f, perms[i][l]!) : f;
+        }));
+        const sh = ffnNames(m.config, l, 'shared');
+        for (const part of ['gate', 'up', 'down'] as const) {
+          const mean = sharedExpert === 'anchor' ? src[0][part].data : linearMean(src.map((f) => f[part].data));
+          const want = part === 'down' ? Float32Array.from(mean, (v) => 2 * v) : mean;
+          expect((await m.getTensor(sh[part])).data, `${sharedExpert} layer ${l} ${part}`).toEqual(want);
+        }
+        // Experts: asked part by part (then again, after the cache dropped them).
+        for (let round = 0; round < 2; round++) {
+          for (let e = 0; e < 2; e++) {
+            const n = ffnNames(m.config, l, e);
+            for (const part of ['gate', 'up', 'down'] as const) expect((await m.getTensor(n[part])).data).toEqual(src[e][part].data);
+          }
+        }
+      }
+    }
   });
 });

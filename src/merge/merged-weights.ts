@@ -14,7 +14,8 @@
 import { InvalidArgumentError } from '../core/errors';
 import { checkRowRange, rowsOf, wholeTensorRows, type TensorRows } from '../core/formats/tensor-rows';
 import { selectiveEmbeddingRows, selectiveEmbeddings } from '../core/fusion/embeddings';
-import { linearMean, slerp, sphericalMean } from '../core/fusion/interpolate';
+import { linearMean, linearMeanStreamed, slerp, sphericalMean } from '../core/fusion/interpolate';
+import { permuteAxis } from '../core/permute/apply';
 import { dropUpcycle } from '../core/fusion/drop-upcycling';
 import type { ModelConfig } from '../model/config';
 import { ffnNames, routerName, type HostTensor, type WeightProvider } from '../model/weights';
@@ -41,7 +42,7 @@ const LAYER_RE = /^model\.layers\.(\d+)\.(.+)$/;
 
 export class MergedWeights implements WeightProvider {
   readonly config: ModelConfig;
-  /** FFNs of the current layer (key: expert, -1 the shared one) with the parts not yet handed out. */
+  /** Expert FFNs of the current layer with the parts not yet handed out. */
   private ffnCache: { layer: number; ffns: Map<number, { f: HostFfn; left: Set<keyof HostFfn> }> } | null = null;
 
   constructor(
@@ -135,7 +136,7 @@ export class MergedWeights implements WeightProvider {
   }
 
   /**
-   * One part of FFN `key` of layer l (an expert, or -1: the shared one), computed by `make` once
+   * One part of expert `key`'s FFN at layer l, computed by `make` once
    * for gate, up and down (asked apart) and dropped when all three were handed out, so an export
    * holds one FFN at a time; cached for the current layer only.
    */
@@ -164,17 +165,33 @@ export class MergedWeights implements WeightProvider {
     return f;
   }
 
-  private async shared(layer: number): Promise<HostFfn> {
-    let f: HostFfn;
+  /** Part of source src's FFN at layer l, permuted by the alignment: one tensor read. */
+  private async sourceFfnPart(src: number, layer: number, part: keyof HostFfn): Promise<HostTensor> {
+    const t = await this.sources[src].getTensor(ffnNames(this.sources[src].config, layer, 'dense')[part]);
+    const sigma = this.spec.perms?.[src]?.[layer];
+    // Neurons are the rows of gate and up, the columns of down (as permuteFfn).
+    return sigma ? { data: permuteAxis(t, part === 'down' ? 1 : 0, sigma).data, shape: [...t.shape] } : t;
+  }
+
+  /**
+   * Part of the shared expert: the anchor's FFN or the mean of the expert sources' aligned FFNs
+   * (fetched one source at a time), with down_proj doubled.
+   */
+  private async sharedPart(layer: number, part: keyof HostFfn): Promise<HostTensor> {
+    let t: HostTensor;
     if (this.spec.layout.sharedExpert === 'anchor') {
-      f = await this.sourceFfn(this.spec.anchor, layer);
+      t = await this.sourceFfnPart(this.spec.anchor, layer, part);
     } else {
       const srcs = [...new Set(this.spec.layout.experts)];
-      const ffns = await Promise.all(srcs.map((s) => this.sourceFfn(s, layer)));
-      const mean = (k: keyof HostFfn): HostTensor => ({ data: linearMean(ffns.map((x) => x[k].data)), shape: ffns[0][k].shape });
-      f = { gate: mean('gate'), up: mean('up'), down: mean('down') };
+      let shape: number[] = [];
+      const data = await linearMeanStreamed(srcs.length, async (i) => {
+        const x = await this.sourceFfnPart(srcs[i], layer, part);
+        shape = x.shape;
+        return x.data;
+      });
+      t = { data, shape };
     }
-    return { ...f, down: { data: Float32Array.from(f.down.data, (v) => 2 * v), shape: f.down.shape } };
+    return part === 'down' ? { data: Float32Array.from(t.data, (v) => 2 * v), shape: t.shape } : t;
   }
 
   async getTensor(name: string): Promise<HostTensor> {
@@ -204,7 +221,7 @@ export class MergedWeights implements WeightProvider {
     if (cfg.moe!.sharedExpertIntermediateSize > 0) {
       const n = ffnNames(cfg, layer, 'shared');
       if (name === n.gate || name === n.up || name === n.down) {
-        return this.ffnPart(layer, -1, name === n.gate ? 'gate' : name === n.up ? 'up' : 'down', () => this.shared(layer));
+        return this.sharedPart(layer, name === n.gate ? 'gate' : name === n.up ? 'up' : 'down');
       }
     }
     throw new InvalidArgumentError(`The merged model has no tensor "${name}".`);
