@@ -4,48 +4,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixtureRepos } from '../../scripts/hub-server/fixtures';
 import { startHubServer, type HubServer } from '../../scripts/hub-server/server';
-import { runCli } from './main';
-
-const ROOT = resolve(__dirname, '..', '..');
-const DEMO = join(ROOT, 'public', 'demo', 'models');
-const CORPORA = join(ROOT, 'public', 'demo', 'corpora');
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-  /** The --json result or error line, parsed. */
-  last: { event: string; data?: Record<string, unknown>; message?: string; exitCode?: number };
-}
-
-async function cli(argv: string[], signal?: AbortSignal, onOut?: (s: string) => void): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      out += t;
-      onOut?.(out);
-    },
-    stderr: (t) => (err += t),
-    isTTY: false, env: {}, cwd: ROOT, signal,
-  });
-  const lines = out.trim().split('\n');
-  let last: Run['last'] = { event: 'none' };
-  try {
-    last = JSON.parse(lines[lines.length - 1]) as Run['last'];
-  } catch {
-    // not --json
-  }
-  return { code, out, err, last };
-}
+import { cli, CORPORA, CPU, DEMO, demoRecipe } from './testing/run-cli';
 
 let tmp: string;
 let hub: HubServer;
-const CPU = ['--backend', 'cpu'];
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'symphony-cli-'));
@@ -61,7 +27,7 @@ describe('usage', () => {
   it('prints help (0), and usage errors exit 2 with the usage text', async () => {
     const h = await cli(['--help']);
     expect(h.code).toBe(0);
-    for (const c of ['inspect', 'align', 'merge', 'eval', 'run', 'serve-hub']) expect(h.out).toContain(c);
+    for (const c of ['inspect', 'align', 'merge', 'eval', 'run', 'export-onnx', 'serve-hub']) expect(h.out).toContain(c);
     expect((await cli([])).code).toBe(2);
     const u = await cli(['frobnicate']);
     expect([u.code, u.err]).toEqual([2, expect.stringContaining('unknown command "frobnicate"')]);
@@ -125,18 +91,7 @@ describe('align', () => {
 
 describe('merge, run, eval', () => {
   const out = () => join(tmp, 'moe');
-  const recipe = (over: Record<string, unknown> = {}) => ({
-    version: 1,
-    sources: [{ id: 'demo/base', revision: '', domain: 'prose' }, { id: 'demo/code', revision: '', domain: 'code' }, { id: 'demo/prose', revision: '', domain: 'prose' }],
-    anchor: 0, backbone: { rule: 'symphony', slerpT: 0.5 },
-    calibration: { domains: [{ name: 'code', source: 'code.jsonl', tokens: 96 }, { name: 'prose', source: 'demo:prose', tokens: 96 }], seqLen: 32, contentHash: '' },
-    alignment: { enabled: true, partial: 1, anchorDomainOnly: false },
-    moe: { experts: [1, 2], topK: 1, normTopkProb: false, sharedExpert: 'none' },
-    router: { init: 'centroids', seed: 0 },
-    training: { scope: 'router', steps: 1, lr: 1e-3, schedule: 'constant', warmupSteps: 0, batchTokens: 62, seqLen: 32, balanceCoef: 0.01, zLossCoef: 0, gradClip: 1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, seed: 0 },
-    export: { target: 'hf', dtype: 'f32' },
-    ...over,
-  });
+  const recipe = demoRecipe;
   const write = async (name: string, r: unknown) => {
     const p = join(tmp, name);
     await writeFile(p, typeof r === 'string' ? r : JSON.stringify(r));

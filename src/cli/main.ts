@@ -9,13 +9,14 @@ import { parseArgs, UsageError } from './args';
 import { GLOBAL_OPTIONS, GLOBAL_USAGE, makeEnv, type Command } from './command';
 import { align } from './commands/align';
 import { evalCommand } from './commands/eval';
+import { exportOnnxCommand } from './commands/export-onnx';
 import { inspect } from './commands/inspect';
 import { merge } from './commands/merge';
 import { run } from './commands/run';
 import { serveHub } from './commands/serve-hub';
 import { Reporter, type CliIo } from './output';
 
-export const COMMANDS: readonly Command[] = [inspect, align, merge, evalCommand, run, serveHub];
+export const COMMANDS: readonly Command[] = [inspect, align, merge, evalCommand, run, exportOnnxCommand, serveHub];
 export const VERSION = '0.1.0';
 
 export function helpText(): string {

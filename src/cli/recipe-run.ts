@@ -19,6 +19,7 @@ import { MergedWeights } from '../merge/merged-weights';
 import { centroidRouters, randomRouters, type RouterWeights } from '../merge/router-init';
 import { Trainer } from '../model/train/trainer';
 import type { WeightProvider } from '../model/weights';
+import { checkOnnxSize, writeOnnxFile } from './onnx';
 import type { Reporter } from './output';
 import { alignSources, calibrate, loadSources, type AlignMode, type AlignResult, type Loaded } from './pipeline';
 import { weightsOf, type SourceOptions } from './sources';
@@ -31,6 +32,8 @@ export interface RecipeRunOptions {
   maxShardBytes?: number;
   probe: AlignMode;
   chunkWindows: number;
+  /** Also write the merged model as model.onnx in the output folder. */
+  onnx?: { maxPositions: number };
 }
 
 export async function readRecipe(path: string): Promise<Recipe> {
@@ -80,6 +83,7 @@ export interface RecipeRunSummary {
   calibration: { windows: number; seqLen: number; contentHash: string } | null;
   alignment: { mode: string; tokens: number; layers: { layer: number; model: number; meanCorrBefore: number; meanCorrAfter: number; fixedPoints: number }[] } | null;
   training: { steps: number; lmLoss: number; auxLoss: number } | null;
+  onnx: { file: string; bytes: number } | null;
 }
 
 export async function runRecipe(o: RecipeRunOptions, src: (baseDir: string) => SourceOptions, ctx: StageContext, rep: Reporter): Promise<RecipeRunSummary> {
@@ -133,6 +137,7 @@ export async function runRecipe(o: RecipeRunOptions, src: (baseDir: string) => S
     router: (l) => rw[l],
   });
 
+  if (o.onnx) checkOnnxSize(merged.config);
   let weights: WeightProvider = merged;
   let training: RecipeRunSummary['training'] = null;
   const t = recipe.training;
@@ -168,6 +173,7 @@ export async function runRecipe(o: RecipeRunOptions, src: (baseDir: string) => S
     permutations: aligned?.match.perms ?? null, signal: ctx.signal,
     onProgress: (p) => rep.progress('export', p.bytesWritten, p.totalBytes, p.tensor ?? p.file),
   });
+  const onnx = o.onnx ? await writeOnnxFile(weights, join(o.outDir, 'model.onnx'), { ...o.onnx, signal: ctx.signal }, rep) : null;
   return {
     out: o.outDir, export: exp,
     calibration: cal ? { windows: cal.windows.length, seqLen: cal.seqLen, contentHash: cal.contentHash } : null,
@@ -175,6 +181,6 @@ export async function runRecipe(o: RecipeRunOptions, src: (baseDir: string) => S
       mode: aligned.mode, tokens: aligned.tokens,
       layers: aligned.match.layers.map((x) => ({ layer: x.layer, model: x.model, meanCorrBefore: x.meanCorrBefore, meanCorrAfter: x.meanCorrAfter, fixedPoints: x.fixedPoints })),
     } : null,
-    training,
+    training, onnx,
   };
 }

@@ -51,6 +51,8 @@ export interface Checkpoint {
   readonly sizes: { tensorBytes: number; fileBytes: number; parameters: number };
   readTensor(name: string, opts?: { signal?: AbortSignal }): Promise<Float32Array>;
   readRaw(name: string, opts?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  /** Rows [start, start + count) of a tensor along its first dimension, read by range, decoded to f32. */
+  readRows(name: string, start: number, count: number, opts?: { signal?: AbortSignal }): Promise<Float32Array>;
   /** The tokenizer (built at load time, so a broken tokenizer.json fails the load). */
   tokenizer(): StudioTokenizer;
 }
@@ -127,6 +129,7 @@ export async function openCheckpoint(repo: RepoFiles, opts: OpenOptions = {}): P
     sizes: { tensorBytes: set.totalBytes, fileBytes: repo.files.reduce((a, f) => a + f.size, 0), parameters },
     readTensor: (name, o) => set.readTensor(name, o?.signal),
     readRaw: (name, o) => set.readRaw(name, o?.signal),
+    readRows: (name, start, count, o) => set.readRows(name, start, count, o?.signal),
     tokenizer: () => tokenizer,
   };
   stage('ready', `${id}: ${set.tensors.size} tensors, ${parameters} parameters`);

@@ -3,6 +3,8 @@
  * byte budget (the demo models fit whole; large sources keep only the most recent tensors), so
  * that the several passes of a session (probe, CKA, evaluation) do not decode a layer again.
  */
+import type { TensorEntry } from '../core/formats/safetensors-index';
+import { wholeTensorRows, type TensorRows } from '../core/formats/tensor-rows';
 import type { Checkpoint } from '../io/checkpoint';
 import { parseModelConfig, type ModelConfig } from '../model/config';
 import { MissingTensorError, type HostTensor, type WeightProvider } from '../model/weights';
@@ -19,6 +21,22 @@ export class CheckpointWeights implements WeightProvider {
     this.config = parseModelConfig(checkpoint.config.raw);
   }
 
+  private entry(name: string): TensorEntry {
+    const entry = this.checkpoint.tensors.get(name);
+    if (!entry) {
+      throw new MissingTensorError(`${this.checkpoint.source.id} has no tensor "${name}"; its weights do not match its config.json.`, { name });
+    }
+    return entry;
+  }
+
+  /** Rows by byte range from the checkpoint (or from the cache when the tensor is decoded already). */
+  tensorRows(name: string): Promise<TensorRows> {
+    const hit = this.cache.get(name);
+    if (hit) return Promise.resolve(wholeTensorRows(name, hit.data, hit.shape));
+    const entry = this.entry(name);
+    return Promise.resolve({ shape: [...entry.shape], read: (start, count) => this.checkpoint.readRows(name, start, count) });
+  }
+
   async getTensor(name: string): Promise<HostTensor> {
     const hit = this.cache.get(name);
     if (hit) {
@@ -27,10 +45,7 @@ export class CheckpointWeights implements WeightProvider {
       this.cache.set(name, hit);
       return hit;
     }
-    const entry = this.checkpoint.tensors.get(name);
-    if (!entry) {
-      throw new MissingTensorError(`${this.checkpoint.source.id} has no tensor "${name}"; its weights do not match its config.json.`, { name });
-    }
+    const entry = this.entry(name);
     const t: HostTensor = { data: await this.checkpoint.readTensor(name), shape: [...entry.shape] };
     const bytes = t.data.byteLength;
     if (bytes <= this.cacheBudgetBytes) {

@@ -12,8 +12,10 @@
  * contributes exactly its FFN at initialisation.
  */
 import { InvalidArgumentError } from '../core/errors';
-import { selectiveEmbeddings } from '../core/fusion/embeddings';
-import { linearMean, slerp, sphericalMean } from '../core/fusion/interpolate';
+import { checkRowRange, rowsOf, wholeTensorRows, type TensorRows } from '../core/formats/tensor-rows';
+import { selectiveEmbeddingRows, selectiveEmbeddings } from '../core/fusion/embeddings';
+import { linearMean, linearMeanStreamed, slerp, sphericalMean } from '../core/fusion/interpolate';
+import { permuteAxis } from '../core/permute/apply';
 import { dropUpcycle } from '../core/fusion/drop-upcycling';
 import type { ModelConfig } from '../model/config';
 import { ffnNames, routerName, type HostTensor, type WeightProvider } from '../model/weights';
@@ -40,7 +42,8 @@ const LAYER_RE = /^model\.layers\.(\d+)\.(.+)$/;
 
 export class MergedWeights implements WeightProvider {
   readonly config: ModelConfig;
-  private ffnCache: { layer: number; ffns: Map<number, HostFfn> } | null = null;
+  /** Expert FFNs of the current layer with the parts not yet handed out. */
+  private ffnCache: { layer: number; ffns: Map<number, { f: HostFfn; left: Set<keyof HostFfn> }> } | null = null;
 
   constructor(
     readonly sources: readonly WeightProvider[],
@@ -75,18 +78,53 @@ export class MergedWeights implements WeightProvider {
     return { data: sphericalMean(data, weights), shape: ts[0].shape };
   }
 
+  /** Per-source id maps of the embedding merge over tables of `rows[i]` rows (FORMATS.md vocabulary union). */
+  private embeddingMaps(rows: readonly number[]): Int32Array[] {
+    const fu = this.spec.vocab?.fromUnion;
+    if (this.spec.backbone.rule === 'anchor') {
+      // Tokens the anchor lacks still need rows: they come from the sources that have them.
+      const a = fu![this.spec.anchor];
+      return fu!.map((m, s) => (s === this.spec.anchor ? m : m.map((id, u) => (a[u] >= 0 ? -1 : id))));
+    }
+    return fu ? [...fu] : rows.map((n) => Int32Array.from({ length: n }, (_, i) => i));
+  }
+
+  private get embeddingWeights(): number[] | undefined {
+    return this.spec.backbone.rule === 'anchor' ? undefined : this.spec.backbone.weights;
+  }
+
   private async embedding(name: string): Promise<HostTensor> {
     if (this.spec.backbone.rule === 'anchor' && !this.spec.vocab) return this.anchor.getTensor(name);
     const ts = await this.all(name);
     const H = ts[0].shape[1];
-    if (this.spec.backbone.rule === 'anchor') {
-      // Tokens the anchor lacks still need rows: they come from the sources that have them.
-      const fu = this.spec.vocab!.fromUnion;
-      const own = fu.map((m, s) => (s === this.spec.anchor ? m : m.map((id, u) => (fu[this.spec.anchor][u] >= 0 ? -1 : id))));
-      return { data: selectiveEmbeddings(ts.map((t) => t.data), H, own), shape: [this.config.vocabSize, H] };
+    const maps = this.embeddingMaps(ts.map((t) => t.shape[0]));
+    return { data: selectiveEmbeddings(ts.map((t) => t.data), H, maps, this.embeddingWeights), shape: [maps[0].length, H] };
+  }
+
+  /**
+   * Row access: the embedding table and lm_head merge one block of rows at a time, reading only
+   * the source rows the block needs (bit-identical to `getTensor`); other tensors are computed
+   * whole, as by `getTensor`.
+   */
+  async tensorRows(name: string): Promise<TensorRows> {
+    if (name !== 'model.embed_tokens.weight' && name !== 'lm_head.weight') {
+      const t = await this.getTensor(name);
+      return wholeTensorRows(name, t.data, t.shape);
     }
-    const maps = this.spec.vocab?.fromUnion ?? ts.map((t) => Int32Array.from({ length: t.shape[0] }, (_, i) => i));
-    return { data: selectiveEmbeddings(ts.map((t) => t.data), H, maps, this.spec.backbone.weights), shape: [maps[0].length, H] };
+    if (this.spec.backbone.rule === 'anchor' && !this.spec.vocab) return rowsOf(this.anchor, name);
+    const rs = await Promise.all(this.sources.map((s) => rowsOf(s, name)));
+    const H = rs[0].shape[1];
+    const sourceRows = rs.map((r) => r.shape[0]);
+    const maps = this.embeddingMaps(sourceRows);
+    const V = maps[0].length;
+    const weights = this.embeddingWeights;
+    return {
+      shape: [V, H],
+      read: (start, count) => {
+        checkRowRange(name, V, start, count);
+        return selectiveEmbeddingRows((i, first, n) => rs[i].read(first, n), sourceRows, H, maps, start, count, weights);
+      },
+    };
   }
 
   private async sourceFfn(src: number, layer: number): Promise<HostFfn> {
@@ -97,11 +135,26 @@ export class MergedWeights implements WeightProvider {
     return sigma ? permuteFfn(f, sigma) : f;
   }
 
-  /** Expert e of layer l (cached for the current layer only: gate, up, down are asked apart). */
-  private async expert(layer: number, e: number): Promise<HostFfn> {
+  /**
+   * One part of expert `key`'s FFN at layer l, computed by `make` once
+   * for gate, up and down (asked apart) and dropped when all three were handed out, so an export
+   * holds one FFN at a time; cached for the current layer only.
+   */
+  private async ffnPart(layer: number, key: number, part: keyof HostFfn, make: () => Promise<HostFfn>): Promise<HostTensor> {
     if (this.ffnCache?.layer !== layer) this.ffnCache = { layer, ffns: new Map() };
-    const hit = this.ffnCache.ffns.get(e);
-    if (hit) return hit;
+    const ffns = this.ffnCache.ffns;
+    let hit = ffns.get(key);
+    if (!hit) {
+      hit = { f: await make(), left: new Set(['gate', 'up', 'down']) };
+      if (this.ffnCache.layer === layer) ffns.set(key, hit);
+    }
+    hit.left.delete(part);
+    if (hit.left.size === 0) ffns.delete(key);
+    return hit.f[part];
+  }
+
+  /** Expert e of layer l, permuted and optionally Drop-Upcycled. */
+  private async expert(layer: number, e: number): Promise<HostFfn> {
     let f = await this.sourceFfn(this.spec.layout.experts[e], layer);
     const drop = this.spec.drop;
     if (drop && drop.ratio > 0) {
@@ -109,27 +162,36 @@ export class MergedWeights implements WeightProvider {
       const d = dropUpcycle({ gate: f.gate.data, up: f.up.data, down: f.down.data, hidden: H, inter: I }, drop.ratio, drop.seed + 7919 * e + 104729 * layer);
       f = { gate: { data: d.gate, shape: f.gate.shape }, up: { data: d.up, shape: f.up.shape }, down: { data: d.down, shape: f.down.shape } };
     }
-    this.ffnCache.ffns.set(e, f);
     return f;
   }
 
-  private async shared(layer: number): Promise<HostFfn> {
-    const key = -1;
-    if (this.ffnCache?.layer !== layer) this.ffnCache = { layer, ffns: new Map() };
-    const hit = this.ffnCache.ffns.get(key);
-    if (hit) return hit;
-    let f: HostFfn;
+  /** Part of source src's FFN at layer l, permuted by the alignment: one tensor read. */
+  private async sourceFfnPart(src: number, layer: number, part: keyof HostFfn): Promise<HostTensor> {
+    const t = await this.sources[src].getTensor(ffnNames(this.sources[src].config, layer, 'dense')[part]);
+    const sigma = this.spec.perms?.[src]?.[layer];
+    // Neurons are the rows of gate and up, the columns of down (as permuteFfn).
+    return sigma ? { data: permuteAxis(t, part === 'down' ? 1 : 0, sigma).data, shape: [...t.shape] } : t;
+  }
+
+  /**
+   * Part of the shared expert: the anchor's FFN or the mean of the expert sources' aligned FFNs
+   * (fetched one source at a time), with down_proj doubled.
+   */
+  private async sharedPart(layer: number, part: keyof HostFfn): Promise<HostTensor> {
+    let t: HostTensor;
     if (this.spec.layout.sharedExpert === 'anchor') {
-      f = await this.sourceFfn(this.spec.anchor, layer);
+      t = await this.sourceFfnPart(this.spec.anchor, layer, part);
     } else {
       const srcs = [...new Set(this.spec.layout.experts)];
-      const ffns = await Promise.all(srcs.map((s) => this.sourceFfn(s, layer)));
-      const mean = (k: keyof HostFfn): HostTensor => ({ data: linearMean(ffns.map((x) => x[k].data)), shape: ffns[0][k].shape });
-      f = { gate: mean('gate'), up: mean('up'), down: mean('down') };
+      let shape: number[] = [];
+      const data = await linearMeanStreamed(srcs.length, async (i) => {
+        const x = await this.sourceFfnPart(srcs[i], layer, part);
+        shape = x.shape;
+        return x.data;
+      });
+      t = { data, shape };
     }
-    f = { ...f, down: { data: Float32Array.from(f.down.data, (v) => 2 * v), shape: f.down.shape } };
-    this.ffnCache.ffns.set(key, f);
-    return f;
+    return part === 'down' ? { data: Float32Array.from(t.data, (v) => 2 * v), shape: t.shape } : t;
   }
 
   async getTensor(name: string): Promise<HostTensor> {
@@ -153,15 +215,13 @@ export class MergedWeights implements WeightProvider {
     for (let e = 0; e < E; e++) {
       const n = ffnNames(cfg, layer, e);
       if (name === n.gate || name === n.up || name === n.down) {
-        const f = await this.expert(layer, e);
-        return name === n.gate ? f.gate : name === n.up ? f.up : f.down;
+        return this.ffnPart(layer, e, name === n.gate ? 'gate' : name === n.up ? 'up' : 'down', () => this.expert(layer, e));
       }
     }
     if (cfg.moe!.sharedExpertIntermediateSize > 0) {
       const n = ffnNames(cfg, layer, 'shared');
       if (name === n.gate || name === n.up || name === n.down) {
-        const f = await this.shared(layer);
-        return name === n.gate ? f.gate : name === n.up ? f.up : f.down;
+        return this.sharedPart(layer, name === n.gate ? 'gate' : name === n.up ? 'up' : 'down');
       }
     }
     throw new InvalidArgumentError(`The merged model has no tensor "${name}".`);

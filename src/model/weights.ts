@@ -8,6 +8,7 @@
 import type { BackendTensor, ComputeBackend } from '../core/backend';
 import { StudioError, registerError } from '../core/errors';
 import { parseSafetensors, readTensor, type SafetensorsHeader } from '../core/formats/safetensors';
+import type { TensorRows } from '../core/formats/tensor-rows';
 import type { ModelConfig } from './config';
 
 export class MissingTensorError extends StudioError {
@@ -24,6 +25,11 @@ export interface WeightProvider {
   readonly config: ModelConfig;
   /** One tensor decoded to f32. Raises MissingTensorError when the checkpoint lacks it. */
   getTensor(name: string): Promise<HostTensor>;
+  /**
+   * Optional row-range access (core/formats/tensor-rows.ts), for providers that can read or
+   * compute part of a large tensor without the whole: exporters write embeddings in row blocks.
+   */
+  tensorRows?(name: string): Promise<TensorRows>;
 }
 
 export interface FfnWeights<T> {

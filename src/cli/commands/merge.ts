@@ -25,8 +25,10 @@ export const merge: Command = {
   --max-shard-mb N       largest safetensors shard (default 2000)
   --probe auto|moments|streamed  alignment memory strategy (default auto)
   --chunk-windows N      calibration windows per forward pass (default 8)
+  --onnx                 also write the merged model as DIR/model.onnx (f32; under 2 GiB of weights)
+  --max-positions N      with --onnx: longest sequence the ONNX model takes (default 2048)
 `,
-  options: { out: {}, force: { kind: 'switch' }, dtype: {}, 'max-shard-mb': {}, probe: {}, 'chunk-windows': {} },
+  options: { out: {}, force: { kind: 'switch' }, dtype: {}, 'max-shard-mb': {}, probe: {}, 'chunk-windows': {}, onnx: { kind: 'switch' }, 'max-positions': {} },
   async run(env) {
     const { args, rep, io } = env;
     if (args.positionals.length !== 1) throw new UsageError('merge takes exactly one RECIPE.json');
@@ -36,6 +38,7 @@ export const merge: Command = {
     const maxShardMb = optNumber(args, 'max-shard-mb', 2000, { min: 0.001 });
     const probe = optChoice<AlignMode>(args, 'probe', ['auto', 'moments', 'streamed'], 'auto');
     const chunkWindows = optNumber(args, 'chunk-windows', 8, { int: true, min: 1 });
+    const onnx = args.switches.has('onnx') ? { maxPositions: optNumber(args, 'max-positions', 2048, { int: true, min: 1, max: 1 << 20 }) } : undefined;
     const outDir = resolve(io.cwd, out);
     let existing: string[] = [];
     try {
@@ -47,7 +50,7 @@ export const merge: Command = {
     const ctx = await env.stage();
     const t0 = performance.now();
     const s = await runRecipe(
-      { recipePath: resolve(io.cwd, args.positionals[0]), outDir, dtype, maxShardBytes: Math.round(maxShardMb * 1e6), probe, chunkWindows },
+      { recipePath: resolve(io.cwd, args.positionals[0]), outDir, dtype, maxShardBytes: Math.round(maxShardMb * 1e6), probe, chunkWindows, onnx },
       (baseDir) => env.sourceOptions(baseDir), ctx, rep,
     );
     const seconds = (performance.now() - t0) / 1000;
@@ -55,6 +58,7 @@ export const merge: Command = {
       `wrote ${out}: ${s.export.files.length} files, ${fmtBytes(s.export.tensorBytes)} of tensors in ${s.export.shards} shard(s) (${seconds.toFixed(1)} s)`,
       ...(s.alignment ? [`alignment (${s.alignment.mode}, ${s.alignment.tokens} tokens), permutations checksum ${s.export.permutationsChecksum ?? '-'}`] : ['alignment: off']),
       ...(s.training ? [`training: ${s.training.steps} steps, LM loss ${s.training.lmLoss.toFixed(4)}`] : []),
+      ...(s.onnx ? [`onnx: ${s.onnx.file} (${fmtBytes(s.onnx.bytes)})`] : []),
     ].join('\n');
     rep.result('merge', { ...s, seconds }, `${text}\n`);
     return 0;

@@ -5,13 +5,15 @@
  * generation_config.json), safetensors shards of at most `maxShardBytes` ("__metadata__":
  * {"format": "pt"}) with model.safetensors.index.json when there is more than one, recipe.json,
  * permutations.json and a README model card. Tensors are fetched, encoded and written one at a
- * time, so memory is bounded by one tensor (plus whatever the provider caches). The output bytes
- * depend only on the inputs (fixed file order, sorted JSON keys, no timestamps).
+ * time, so memory is bounded by one tensor (plus whatever the provider caches); providers with
+ * row access (`tensorRows`) are read in row blocks, so a large embedding table costs one block.
+ * The output bytes depend only on the inputs (fixed file order, sorted JSON keys, no timestamps).
  */
 import { InvalidArgumentError, throwIfAborted } from '../errors';
 import { DTYPE_BYTES, type Dtype } from '../formats/safetensors';
 import { SAFETENSORS_INDEX_FILE } from '../formats/safetensors-index';
 import { planShards, SafetensorsStreamWriter } from '../formats/safetensors-writer';
+import { rowBlocks, rowsOf } from '../formats/tensor-rows';
 import { serializeRecipe, type Recipe } from '../recipe/recipe';
 import type { WeightProvider } from '../../model/weights';
 import { buildHfConfig, stableJson } from './hf-config';
@@ -44,6 +46,8 @@ export interface HfExportOptions {
   /** Model card inputs; base models default to the recipe's sources. */
   card?: Partial<ModelCardInput>;
   routerAuxLossCoef?: number;
+  /** Values per row block when the weights offer row access (default EXPORT_BLOCK_ELEMENTS). */
+  blockElements?: number;
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
 }
@@ -104,9 +108,8 @@ export async function exportHf(sink: ExportSink, opts: HfExportOptions): Promise
     const w = await SafetensorsStreamWriter.begin(fileSink, shard.tensors, { dtype, metadata: { format: 'pt' } });
     for (const t of shard.tensors as PlannedHfTensor[]) {
       throwIfAborted(opts.signal);
-      const data = await tensorData(opts.weights, t);
-      await w.write(t.name, data, opts.signal);
-      bytesWritten += data.length * DTYPE_BYTES[dtype];
+      await writeTensor(w, opts.weights, t, opts.blockElements ?? EXPORT_BLOCK_ELEMENTS, opts.signal);
+      bytesWritten += numel(t.shape) * DTYPE_BYTES[dtype];
       opts.onProgress?.({ file: shard.file, tensor: t.name, bytesWritten, totalBytes });
     }
     await w.finish();
@@ -130,13 +133,16 @@ export async function exportHf(sink: ExportSink, opts: HfExportOptions): Promise
   return { files: written, tensorBytes, shards: shards.files.length, permutationsChecksum: permSum };
 }
 
-async function tensorData(wp: WeightProvider, t: PlannedHfTensor): Promise<Float32Array> {
-  if (t.zero) return new Float32Array(numel(t.shape));
-  const h = await wp.getTensor(t.name);
-  if (h.shape.length !== t.shape.length || h.shape.some((d, i) => d !== t.shape[i])) {
+/** Values per written block: a large tensor (an embedding table) is fetched and encoded in row blocks of this size. */
+export const EXPORT_BLOCK_ELEMENTS = 1 << 22;
+
+async function writeTensor(w: SafetensorsStreamWriter, wp: WeightProvider, t: PlannedHfTensor, blockElements: number, signal?: AbortSignal): Promise<void> {
+  if (t.zero) return w.write(t.name, new Float32Array(numel(t.shape)), signal);
+  const rows = await rowsOf(wp, t.name);
+  if (rows.shape.length !== t.shape.length || rows.shape.some((d, i) => d !== t.shape[i])) {
     throw new InvalidArgumentError(
-      `tensor ${t.name} has shape [${h.shape.join(', ')}] but the config implies [${t.shape.join(', ')}]; the weights do not match their config.`,
+      `tensor ${t.name} has shape [${rows.shape.join(', ')}] but the config implies [${t.shape.join(', ')}]; the weights do not match their config.`,
     );
   }
-  return h.data;
+  await w.writeParts(t.name, rowBlocks(rows, blockElements, signal), signal);
 }

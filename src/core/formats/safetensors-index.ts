@@ -8,6 +8,7 @@ import { StudioError, registerError, throwIfAborted } from '../errors';
 import { decodeToF32, DTYPE_BYTES, type Dtype } from './safetensors';
 import { SafetensorsFile } from './safetensors-file';
 import type { RangeReader } from './range-reader';
+import { checkRowRange, rowWidth } from './tensor-rows';
 
 export const SAFETENSORS_FILE = 'model.safetensors';
 export const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';
@@ -108,6 +109,15 @@ export class TensorSet {
   async readTensor(name: string, signal?: AbortSignal): Promise<Float32Array> {
     const t = this.entry(name);
     return decodeToF32(await this.readRaw(name, signal), t.dtype);
+  }
+
+  /** Rows [start, start + count) of a tensor (along its first dimension), read by range and decoded to f32. */
+  async readRows(name: string, start: number, count: number, signal?: AbortSignal): Promise<Float32Array> {
+    const t = this.entry(name);
+    checkRowRange(name, t.shape[0] ?? 1, start, count);
+    const rowBytes = rowWidth(t.shape) * DTYPE_BYTES[t.dtype];
+    const b = t.begin + start * rowBytes;
+    return decodeToF32(await this.files.get(t.file)!.reader.read(b, b + count * rowBytes, signal), t.dtype);
   }
 
   /** One `model.safetensors`. */

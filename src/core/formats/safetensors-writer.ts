@@ -72,20 +72,48 @@ export class SafetensorsStreamWriter {
 
   /** Write the next planned tensor's data (f32, encoded to its planned dtype). */
   async write(name: string, data: Float32Array, signal?: AbortSignal): Promise<void> {
+    const t = this.expect(name);
+    if (data.length !== numel(t.shape)) {
+      throw new InvalidArgumentError(`tensor ${name} has ${data.length} values but its planned shape [${t.shape.join(', ')}] needs ${numel(t.shape)}.`);
+    }
+    await this.encode(t, data, signal);
+    this.next++;
+  }
+
+  /**
+   * Write the next planned tensor from consecutive parts (row blocks, in order), so the whole
+   * tensor never has to be in memory. The bytes equal those of `write` on the concatenation.
+   */
+  async writeParts(name: string, parts: AsyncIterable<Float32Array>, signal?: AbortSignal): Promise<void> {
+    const t = this.expect(name);
+    const need = numel(t.shape);
+    let got = 0;
+    for await (const p of parts) {
+      got += p.length;
+      if (got > need) break;
+      await this.encode(t, p, signal);
+    }
+    if (got !== need) {
+      throw new InvalidArgumentError(`tensor ${name} came in parts of ${got > need ? 'more than ' : ''}${got} values but its planned shape [${t.shape.join(', ')}] needs ${need}.`);
+    }
+    this.next++;
+  }
+
+  private expect(name: string): PlannedTensor & { dtype: Dtype } {
     const t = this.plan[this.next];
     if (!t || t.name !== name) {
       throw new InvalidArgumentError(`tensor ${name} written out of order: the header promised ${t ? t.name : 'no more tensors'} next. Write tensors in the planned order.`);
     }
-    if (data.length !== numel(t.shape)) {
-      throw new InvalidArgumentError(`tensor ${name} has ${data.length} values but its planned shape [${t.shape.join(', ')}] needs ${numel(t.shape)}.`);
-    }
+    return t;
+  }
+
+  private async encode(t: PlannedTensor & { dtype: Dtype }, data: Float32Array, signal?: AbortSignal): Promise<void> {
     for (let i = 0; i < data.length; i += this.chunkElements) {
       throwIfAborted(signal);
       const bytes = encodeTensor(data.subarray(i, Math.min(data.length, i + this.chunkElements)), t.dtype);
       await this.sink.write(bytes);
       this.written += bytes.length;
     }
-    this.next++;
   }
 
   /** Check every planned tensor was written, then close the sink. */

@@ -44,10 +44,29 @@ export function linearMean(ws: readonly Float32Array[], weights?: readonly numbe
   const w = normaliseWeights(ws.length, weights);
   const n = ws[0].length;
   const acc = new Float64Array(n);
-  ws.forEach((t, k) => {
-    for (let i = 0; i < n; i++) acc[i] += w[k] * t[i];
-  });
+  ws.forEach((t, k) => addScaled(acc, t, w[k]));
   return Float32Array.from(acc);
+}
+
+function addScaled(acc: Float64Array, t: Float32Array, w: number): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += w * t[i];
+}
+
+/**
+ * linearMean over `count` tensors fetched one at a time (`get(k)`), so only one input is held
+ * besides the f64 sums: the same sums in the same order, so the same result.
+ */
+export async function linearMeanStreamed(count: number, get: (k: number) => Promise<Float32Array>, weights?: readonly number[]): Promise<Float32Array> {
+  if (count === 0) throw new InvalidArgumentError('fusion needs at least one tensor');
+  const w = normaliseWeights(count, weights);
+  let acc: Float64Array | null = null;
+  for (let k = 0; k < count; k++) {
+    const t = await get(k);
+    acc ??= new Float64Array(t.length);
+    if (t.length !== acc.length) throw new InvalidArgumentError(`fusion: tensors differ in size (${acc.length} vs ${t.length}); the sources are not mergeable`);
+    addScaled(acc, t, w[k]);
+  }
+  return Float32Array.from(acc!);
 }
 
 /** Cosine of the angle between two flattened tensors (0 when either is zero). */

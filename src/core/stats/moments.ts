@@ -17,6 +17,7 @@
  * or Kahan-compensated (GPU) running total.
  */
 import { InvalidArgumentError } from '../errors';
+import { addOuterProducts } from './outer';
 
 export interface MomentOptions {
   /** Pairs (a, b) of streams whose cross moments are accumulated. */
@@ -115,28 +116,16 @@ export class MomentAccumulator {
         for (let i = 0; i < d; i++) {
           const zi = zs[o + i];
           S[i] += zi;
-          if (this.selfFull) {
-            const r = i * d;
-            for (let j = 0; j < d; j++) Q[r + j] += zi * zs[o + j];
-          } else Q[i] += zi * zi;
+          if (!this.selfFull) Q[i] += zi * zi;
         }
       }
+      if (this.selfFull) addOuterProducts(Q, zs, d, zs, d, tokens);
     });
     for (const [key, X] of this.cross) {
       const [a, b] = parseKey(key);
       const da = this.dims[a];
       const db = this.dims[b];
-      const za = z[a];
-      const zb = z[b];
-      for (let t = 0; t < tokens; t++) {
-        for (let i = 0; i < da; i++) {
-          const zi = za[t * da + i];
-          if (zi === 0) continue;
-          const r = i * db;
-          const ob = t * db;
-          for (let j = 0; j < db; j++) X[r + j] += zi * zb[ob + j];
-        }
-      }
+      addOuterProducts(X, z[a], da, z[b], db, tokens);
     }
     this.count += tokens;
   }

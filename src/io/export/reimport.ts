@@ -8,6 +8,7 @@
 import { InvalidArgumentError } from '../../core/errors';
 import { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, TensorSet, type OpenFile } from '../../core/formats/safetensors-index';
 import { RECIPE_FILE } from '../../core/export/hf-export';
+import type { TensorRows } from '../../core/formats/tensor-rows';
 import { parsePermutations, PERMUTATIONS_FILE } from '../../core/export/permutations';
 import type { ModelConfig } from '../../model/config';
 import type { HostTensor, WeightProvider } from '../../model/weights';
@@ -26,6 +27,11 @@ export class TensorSetWeights implements WeightProvider {
   async getTensor(name: string): Promise<HostTensor> {
     const e = this.tensors.entry(name);
     return { data: await this.tensors.readTensor(name), shape: [...e.shape] };
+  }
+
+  tensorRows(name: string): Promise<TensorRows> {
+    const e = this.tensors.entry(name);
+    return Promise.resolve({ shape: [...e.shape], read: (start, count) => this.tensors.readRows(name, start, count) });
   }
 }
 
