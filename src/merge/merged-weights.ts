@@ -17,7 +17,7 @@ import { linearMean, slerp, sphericalMean } from '../core/fusion/interpolate';
 import { dropUpcycle } from '../core/fusion/drop-upcycling';
 import type { ModelConfig } from '../model/config';
 import { ffnNames, routerName, type HostTensor, type WeightProvider } from '../model/weights';
-import { permuteFfn, type HostFfn } from './ffn-permute';
+import { loadFfn, modelArchSpec, permuteFfn, type HostFfn } from './ffn-permute';
 import { moeConfig, type MoeLayout } from './moe-config';
 
 export type BackboneRule = 'symphony' | 'linear' | 'anchor';
@@ -90,11 +90,12 @@ export class MergedWeights implements WeightProvider {
   }
 
   private async sourceFfn(src: number, layer: number): Promise<HostFfn> {
-    const n = ffnNames(this.sources[src].config, layer, 'dense');
     const p = this.sources[src];
-    const f: HostFfn = { gate: await p.getTensor(n.gate), up: await p.getTensor(n.up), down: await p.getTensor(n.down) };
+    // The tensors and the axes to permute come from the source's architecture spec.
+    const spec = modelArchSpec(p.config);
+    const f = await loadFfn(p, spec, layer);
     const sigma = this.spec.perms?.[src]?.[layer];
-    return sigma ? permuteFfn(f, sigma) : f;
+    return sigma ? permuteFfn(spec, layer, f, sigma) : f;
   }
 
   /** Expert e of layer l (cached for the current layer only: gate, up, down are asked apart). */
@@ -124,7 +125,7 @@ export class MergedWeights implements WeightProvider {
     } else {
       const srcs = [...new Set(this.spec.layout.experts)];
       const ffns = await Promise.all(srcs.map((s) => this.sourceFfn(s, layer)));
-      const mean = (k: keyof HostFfn): HostTensor => ({ data: linearMean(ffns.map((x) => x[k].data)), shape: ffns[0][k].shape });
+      const mean = (k: 'gate' | 'up' | 'down'): HostTensor => ({ data: linearMean(ffns.map((x) => x[k].data)), shape: ffns[0][k].shape });
       f = { gate: mean('gate'), up: mean('up'), down: mean('down') };
     }
     f = { ...f, down: { data: Float32Array.from(f.down.data, (v) => 2 * v), shape: f.down.shape } };

@@ -8,7 +8,7 @@ import { acquireNodeGpu, releaseNodeGpu } from '../gpu/node';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
 import { loadFixture } from '../model/testing/fixtures';
 import { MemoryWeights, ffnNames, type HostTensor } from '../model/weights';
-import { permuteFfn } from './ffn-permute';
+import { modelArchSpec, permuteFfn } from './ffn-permute';
 import { matchNeurons } from './match';
 import { probe } from './probe';
 
@@ -32,7 +32,7 @@ async function relatedModel(seed: number): Promise<{ base: MemoryWeights; other:
   for (let l = 0; l < cfg.numLayers; l++) {
     const n = ffnNames(cfg, l, 'dense');
     const noisy = (t: HostTensor): HostTensor => ({ shape: t.shape, data: Float32Array.from(t.data, (v) => v * (1 + 0.3 * rng.normal())) });
-    const f = permuteFfn({ gate: noisy(m.get(n.gate)!), up: noisy(m.get(n.up)!), down: m.get(n.down)! }, rng.permutation(cfg.intermediateSize));
+    const f = permuteFfn(modelArchSpec(cfg), l, { gate: noisy(m.get(n.gate)!), up: noisy(m.get(n.up)!), down: m.get(n.down)! }, rng.permutation(cfg.intermediateSize));
     m.set(n.gate, f.gate).set(n.up, f.up).set(n.down, f.down);
   }
   return { base, other: new MemoryWeights(cfg, m) };

@@ -20,6 +20,7 @@ import { rmsnorm } from '../kernels/rmsnorm';
 import { reduceRows } from '../kernels/reduce';
 import { ENGINE_KERNEL_CASES } from './engine-kernel-cases';
 import { MOMENT_KERNEL_CASES } from './moments-suite';
+import { ASSIGN_KERNEL_CASES } from './assign-suite';
 
 export interface KernelCase {
   name: string;
@@ -174,6 +175,7 @@ export const KERNEL_CASES: KernelCase[] = [
   reduceCase('sum', 3, 1, 90),
   ...ENGINE_KERNEL_CASES,
   ...MOMENT_KERNEL_CASES,
+  ...ASSIGN_KERNEL_CASES,
 ];
 
 export async function runKernelCase(ctx: GpuContext, c: KernelCase): Promise<KernelResult> {
