@@ -50,7 +50,9 @@ describe('GPU-fed hybrid solver (best-k and certificate filter on WebGPU)', () =
       const { res, candidates, certifier } = await gpuFed(c, g.n);
       expect(res.stats.candidatesFrom).toBe('given');
       expect(res.stats.certifier).toMatch(/^gpu: /);
-      expect(certifier.passes).toBe(res.stats.certificateRounds);
+      // Full passes go to the GPU filter; the incremental rounds (rows a repair touched) stay on the host.
+      expect(certifier.passes).toBeGreaterThanOrEqual(1);
+      expect(certifier.passes).toBeLessThanOrEqual(res.stats.certificateRounds);
       expect(res.certificate.ok).toBe(true);
       // Totals over all rows (flagged rows exact, settled rows at violation 0).
       expect(res.certificate.gap).toBeLessThanOrEqual(g.n * res.certificate.tol);
@@ -64,7 +66,7 @@ describe('GPU-fed hybrid solver (best-k and certificate filter on WebGPU)', () =
       const ref = bestK(c, g.n, 12);
       expect(sortedLists(candidates.rowCols, g.n, 12)).toEqual(sortedLists(ref.rowCols, g.n, 12));
       expect(sortedLists(candidates.colRows, g.n, 12)).toEqual(sortedLists(ref.colRows, g.n, 12));
-      console.log(`${g.kind} n=${g.n}: ${res.stats.certificateRounds} rounds, ${res.stats.checkedRows} of ${g.n * res.stats.certificateRounds} row checks on the host after the GPU filter`);
+      console.log(`${g.kind} n=${g.n}: ${res.stats.certificateRounds} rounds (${certifier.passes} on the GPU), ${certifier.flagged} of ${g.n * certifier.passes} rows flagged by the GPU filter`);
     });
   }
 

@@ -109,7 +109,7 @@ export function solveLap(c: ScoreMatrix, n: number, opts: LapOptions = {}): LapR
   const t0 = performance.now();
   checkInput(c, n, opts);
   if (useDense(n, opts)) return solveDenseCertified(c, n, opts, t0);
-  const run = hybridLoop(c, n, opts, t0, false, 'host');
+  const run = hybridLoop(c, n, opts, t0, 'host');
   let r = run.next();
   while (!r.done) r = run.next(certify(c, n, r.value.rowToCol, r.value.prices, r.value.tol, { topK: r.value.topK, rows: r.value.rows ?? undefined }));
   return r.value;
@@ -122,11 +122,16 @@ export async function solveLapAsync(c: ScoreMatrix, n: number, opts: AsyncLapOpt
   const t0 = performance.now();
   checkInput(c, n, opts);
   if (useDense(n, opts)) return solveDenseCertified(c, n, opts, t0);
-  // The device pass covers all rows at once, so every round is a full one (no incremental rounds).
-  const run = hybridLoop(c, n, opts, t0, true, certifier.name);
+  const run = hybridLoop(c, n, opts, t0, certifier.name);
   let r = run.next();
   while (!r.done) {
     const q = r.value;
+    if (q.rows) {
+      // An incremental round (the few rows a repair touched) stays on the host, exact; every
+      // full pass, the final one included, is the certifier's filter + the exact re-check.
+      r = run.next(certify(c, n, q.rowToCol, q.prices, q.tol, { topK: q.topK, rows: q.rows }));
+      continue;
+    }
     const flagged = await certifier.flagRows(q.rowToCol, q.prices);
     throwIfAborted(opts.signal);
     r = run.next(certify(c, n, q.rowToCol, q.prices, q.tol, { topK: q.topK, rows: flagged, settled: true }));
@@ -154,7 +159,7 @@ const useDense = usesDenseSolver;
  * Certificate (computed on the host by solveLap, or after a device filter by solveLapAsync).
  */
 function* hybridLoop(
-  c: ScoreMatrix, n: number, opts: LapOptions, t0: number, fullRounds: boolean, certifierName: string,
+  c: ScoreMatrix, n: number, opts: LapOptions, t0: number, certifierName: string,
 ): Generator<CertRequest, LapResult, Certificate> {
   const given = opts.candidates;
   const bk = given ?? bestK(c, n, opts.k ?? 12);
@@ -240,7 +245,7 @@ function* hybridLoop(
       repaired += cert.rejected.length;
     }
     const dirty = aug.takeDirtyRows(st);
-    pending = fullRounds || refreshedNow || dirty.length > n / 4 ? null : dirty;
+    pending = refreshedNow || dirty.length > n / 4 ? null : dirty;
     tRepair += performance.now() - tr;
   }
   const stats: LapStats = {
