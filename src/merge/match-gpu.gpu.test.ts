@@ -7,9 +7,7 @@ import { Rng } from '../core/rng';
 import type { GpuContext } from '../gpu/context';
 import { acquireNodeGpu, releaseNodeGpu } from '../gpu/node';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
-import { loadFixture } from '../model/testing/fixtures';
-import { MemoryWeights, ffnNames, type HostTensor } from '../model/weights';
-import { modelArchSpec, permuteFfn } from './ffn-permute';
+import { relatedModel } from './testing/related-model';
 import { matchNeurons, type MatchResult } from './match';
 import { probe } from './probe';
 
@@ -23,21 +21,6 @@ afterAll(() => {
   ctx?.destroy();
   releaseNodeGpu();
 });
-
-async function related(seed: number): Promise<{ base: MemoryWeights; other: MemoryWeights }> {
-  const base = await loadFixture('qwen2').weights.toMemory();
-  const cfg = base.config;
-  const spec = modelArchSpec(cfg);
-  const m = new Map<string, HostTensor>(base.tensors);
-  const rng = new Rng(seed);
-  for (let l = 0; l < cfg.numLayers; l++) {
-    const n = ffnNames(cfg, l, 'dense');
-    const noisy = (t: HostTensor): HostTensor => ({ shape: t.shape, data: Float32Array.from(t.data, (v) => v * (1 + 0.3 * rng.normal())) });
-    const f = permuteFfn(spec, l, { gate: noisy(m.get(n.gate)!), up: noisy(m.get(n.up)!), down: m.get(n.down)! }, rng.permutation(cfg.intermediateSize));
-    m.set(n.gate, f.gate).set(n.up, f.up).set(n.down, f.down);
-  }
-  return { base, other: new MemoryWeights(cfg, m) };
-}
 
 const windows = (vocab: number): Int32Array[] => {
   const rng = new Rng(9);
@@ -56,7 +39,7 @@ function expectSame(gpu: MatchResult, cpu: MatchResult, layers: number): void {
 
 describe('match stage on a WebGPU backend', () => {
   it('gives the permutations of the CPU backend from the same probe (correlation uploaded once)', async () => {
-    const { base, other } = await related(31);
+    const { base, other } = await relatedModel(31);
     const L = base.config.numLayers;
     const pr = await probe([base, other], windows(base.config.vocabSize), { anchor: 0, residual: false }, { backend: new CpuBackend() });
     const cpu = await matchNeurons(pr, 0, {}, { backend: new CpuBackend() });
@@ -67,7 +50,7 @@ describe('match stage on a WebGPU backend', () => {
   });
 
   it('a probe that keeps its GPU moments is matched from them, with the permutations of the CPU engine', async () => {
-    const { base, other } = await related(32);
+    const { base, other } = await relatedModel(32);
     const L = base.config.numLayers;
     const w = windows(base.config.vocabSize);
     const cpuProbe = await probe([base, other], w, { anchor: 0, residual: false }, { backend: new CpuBackend() });
