@@ -110,6 +110,10 @@ export function flaggedRows(f: FilterResult, prices: Float64Array): Int32Array {
 /**
  * The certificate's dense pass on GPU-resident row blocks of the score matrix (a LapCertifier
  * for solveLapAsync). The blocks stay owned by the caller and must outlive the solve.
+ * Non-finite scores: a row whose max |C_ij| reads back non-finite is flagged (and the host
+ * check then rejects the matrix), but WGSL lets implementations assume finite values, so this
+ * is not a guarantee; correlations made on the GPU (src/gpu/moments.ts) are finite by
+ * construction (dead neurons are 0).
  */
 export class GpuLapCertifier implements LapCertifier {
   readonly name: string;
