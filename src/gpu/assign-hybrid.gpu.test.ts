@@ -66,7 +66,7 @@ describe('GPU-fed hybrid solver (best-k and certificate filter on WebGPU)', () =
       const ref = bestK(c, g.n, 12);
       expect(sortedLists(candidates.rowCols, g.n, 12)).toEqual(sortedLists(ref.rowCols, g.n, 12));
       expect(sortedLists(candidates.colRows, g.n, 12)).toEqual(sortedLists(ref.colRows, g.n, 12));
-      console.log(`${g.kind} n=${g.n}: ${res.stats.certificateRounds} rounds (${certifier.passes} on the GPU), ${certifier.flagged} of ${g.n * certifier.passes} rows flagged by the GPU filter`);
+      console.log(`${g.kind} n=${g.n}: ${res.stats.certificateRounds} rounds (${certifier.passes} on the GPU), ${certifier.flagged} of ${g.n * certifier.passes} rows flagged by the GPU filter, ${certifier.wholeRows} re-checked whole`);
     });
   }
 
@@ -96,10 +96,18 @@ describe('GPU-fed hybrid solver (best-k and certificate filter on WebGPU)', () =
       const flagged = await gc.certifier().flagRows(bad, opt.prices);
       const exact = certify(c, n, bad, opt.prices, 1e-11);
       expect(exact.ok).toBe(false);
-      // Every exactly rejected row is flagged (the filter never settles a violating row).
-      const set = new Set(flagged);
+      // Every exactly rejected row is flagged (the filter never settles a violating row) ...
+      const set = new Set(flagged.rows);
       for (const r of exact.rejected) expect(set.has(r)).toBe(true);
-      expect(certify(c, n, bad, opt.prices, 1e-11, { rows: flagged, settled: true }).ok).toBe(false);
+      // ... with its violating columns among the near ones, so the near-only re-check rejects too.
+      const at = new Map([...flagged.rows].map((i, r) => [i, r]));
+      exact.rejected.forEach((i, q) => {
+        const r = at.get(i)!;
+        const { k, cols, count } = flagged.near!;
+        // More near columns than kept: the host scans the whole row.
+        if (count[r] <= k) expect([...cols.subarray(r * k, r * k + count[r])]).toContain(exact.rejectedBestCol[q]);
+      });
+      expect(certify(c, n, bad, opt.prices, 1e-11, { rows: flagged.rows, near: flagged.near, settled: true }).ok).toBe(false);
     } finally {
       gc.release();
     }

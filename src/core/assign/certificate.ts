@@ -17,6 +17,15 @@
 import { InvalidArgumentError } from '../errors';
 import { isPermutation, type ScoreMatrix } from './types';
 
+/** Per checked row r (aligned with certify's opts.rows): when count[r] <= k, the columns
+ * cols[r k .. r k + count[r]) are the only ones besides sigma(i) whose reduced profit can reach
+ * the matched one's (a sound device filter says so); otherwise the whole row is scanned. */
+export interface NearColumns {
+  k: number;
+  cols: Int32Array;
+  count: Int32Array;
+}
+
 export interface Certificate {
   ok: boolean;
   tol: number;
@@ -47,7 +56,7 @@ export function defaultTolerance(scale: number): number {
 
 export function certify(
   c: ScoreMatrix, n: number, rowToCol: Int32Array, prices: Float64Array, tol: number,
-  opts: { topK?: number; rows?: Int32Array; settled?: boolean } = {},
+  opts: { topK?: number; rows?: Int32Array; settled?: boolean; near?: NearColumns } = {},
 ): Certificate {
   if (!isPermutation(rowToCol, n)) throw new InvalidArgumentError('certify: rowToCol is not a permutation of 0..n-1');
   let primal = 0;
@@ -69,7 +78,23 @@ export function certify(
     // The row sum costs one add per entry and is the only place that sees every score: NaN
     // never wins a comparison, so without it a NaN would pass silently.
     let rowSum = 0;
-    if (k === 0) {
+    const nc = opts.near && rows ? opts.near.count[r] : -1;
+    if (nc >= 0 && nc <= opts.near!.k) {
+      // A sound filter listed every column that can reach the matched one: scan only those.
+      const { k: kn, cols } = opts.near!;
+      const s = rowToCol[i];
+      m = c[base + s] - prices[s];
+      at = s;
+      for (let t = 0; t < nc; t++) {
+        const j = cols[r * kn + t];
+        const x = c[base + j] - prices[j];
+        if (x > m) {
+          m = x;
+          at = j;
+        }
+      }
+      for (let t = 0; t < k; t++) topCols[i * k + t] = t < nc ? cols[r * kn + t] : s;
+    } else if (k === 0) {
       for (let j = 0; j < n; j++) {
         const cij = c[base + j];
         rowSum += cij;
@@ -200,22 +225,15 @@ export function certifyFilterRef(c: ScoreMatrix, n: number, rowToCol: Int32Array
  * u = 2^-24; the gap subtracts two of them: 4u (absMax_i + max |p|) < 2.4e-7 (...). The margin
  * is 1e-6 (absMax_i + max |p|) (a factor 4 of safety) plus 1e-30 for flushed subnormals.
  */
+export const FILTER_MARGIN_REL = 1e-6;
+
 export function filterMargins(absMax: ArrayLike<number>, prices: Float64Array): Float64Array {
-  let pmax = 0;
-  for (let j = 0; j < prices.length; j++) pmax = Math.max(pmax, Math.abs(prices[j]));
-  return Float64Array.from({ length: absMax.length }, (_, i) => 1e-6 * (absMax[i] + pmax) + 1e-30);
+  const pmax = maxAbs(prices);
+  return Float64Array.from({ length: absMax.length }, (_, i) => FILTER_MARGIN_REL * (absMax[i] + pmax) + 1e-30);
 }
 
-/**
- * Rows that a GPU filter result does not settle: gap_i >= -margin_i (NaN, or a non-finite
- * absMax, is never settled). Settled rows have an exact gap < 0: their matched column strictly
- * beats every other one, so their certificate violation is exactly 0.
- */
-export function rowsToRecheck(gap: ArrayLike<number>, margin: number | ArrayLike<number>, absMax?: ArrayLike<number>): Int32Array {
-  const out: number[] = [];
-  for (let i = 0; i < gap.length; i++) {
-    const m = typeof margin === 'number' ? margin : margin[i];
-    if (!(gap[i] < -m) || (absMax && !(absMax[i] <= 3.4028234663852886e38))) out.push(i);
-  }
-  return Int32Array.from(out);
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let j = 0; j < v.length; j++) m = Math.max(m, Math.abs(v[j]));
+  return m;
 }

@@ -23,7 +23,7 @@ import { InvalidArgumentError, throwIfAborted } from '../errors';
 import { auction, emptyState, type AuctionStats } from './auction';
 import { Augmenter, exactify } from './augment';
 import { addEdges, bestK, buildCandidateGraph, type BestK } from './candidates';
-import { certify, defaultTolerance, violatingColumns, type Certificate } from './certificate';
+import { certify, defaultTolerance, violatingColumns, type Certificate, type NearColumns } from './certificate';
 import { solveDenseLap } from './dense';
 import { CertificateError } from './errors';
 import { assignmentObjective, invertPermutation, type LapSolution, type ScoreMatrix } from './types';
@@ -56,14 +56,21 @@ export interface LapOptions {
 
 /**
  * The dense pass of the certificate run elsewhere (the GPU: GpuLapCertifier in src/gpu).
- * flagRows returns every row i for which it cannot prove, with a sound error bound, that the
- * matched column strictly beats all others: max_{j != sigma(i)} (C_ij - p_j) < C_i,sigma(i) -
- * p_sigma(i) (rows with non-finite scores must be flagged too). A superset is fine. The solver
- * re-checks exactly the flagged rows in f64; the others count as violation 0.
+ * flagRows returns in `rows` every row i for which it cannot prove, with a sound error bound,
+ * that the matched column strictly beats all others: max_{j != sigma(i)} (C_ij - p_j) <
+ * C_i,sigma(i) - p_sigma(i) (rows with non-finite scores must be flagged too); a superset is
+ * fine. Optionally `near` lists, per flagged row, the only columns that can reach the matched
+ * one (see NearColumns). The solver re-checks exactly in f64 the flagged rows (only their near
+ * columns where listed); the other rows count as violation 0.
  */
 export interface LapCertifier {
   readonly name: string;
-  flagRows(rowToCol: Int32Array, prices: Float64Array): Promise<Int32Array>;
+  flagRows(rowToCol: Int32Array, prices: Float64Array): Promise<FlaggedRows>;
+}
+
+export interface FlaggedRows {
+  rows: Int32Array;
+  near?: NearColumns;
 }
 
 export interface AsyncLapOptions extends LapOptions {
@@ -134,7 +141,7 @@ export async function solveLapAsync(c: ScoreMatrix, n: number, opts: AsyncLapOpt
     }
     const flagged = await certifier.flagRows(q.rowToCol, q.prices);
     throwIfAborted(opts.signal);
-    r = run.next(certify(c, n, q.rowToCol, q.prices, q.tol, { topK: q.topK, rows: flagged, settled: true }));
+    r = run.next(certify(c, n, q.rowToCol, q.prices, q.tol, { topK: q.topK, rows: flagged.rows, near: flagged.near, settled: true }));
   }
   return r.value;
 }

@@ -7,11 +7,12 @@
  * the blocks of a GpuCorrelation).
  * f32 cannot decide a 1e-11 tolerance, so the filter only settles the rows whose f32 gap is below
  * -margin_i (filterMargins: a sound bound on the f32 error); the solver re-checks the others
- * exactly (f64) on the CPU (solveLapAsync with a certifier; certifyWithGpuFilter here).
+ * exactly (f64) on the CPU (solveLapAsync with a certifier; certifyWithGpuFilter here), and for
+ * each of them only the "near" columns the filter lists (at most NEAR_MAX, else the whole row).
  */
 import { InvalidArgumentError } from '../../core/errors';
-import { certify, filterMargins, rowsToRecheck, splitPrices, type Certificate } from '../../core/assign/certificate';
-import type { LapCertifier } from '../../core/assign/hybrid';
+import { FILTER_MARGIN_REL, certify, maxAbs, splitPrices, type Certificate } from '../../core/assign/certificate';
+import type { FlaggedRows, LapCertifier } from '../../core/assign/hybrid';
 import type { GpuTensor } from '../buffers';
 import { describeAdapter } from '../capabilities';
 import { grid2d, params, type Batch, type GpuContext } from '../context';
@@ -19,14 +20,19 @@ import type { PipelineKey } from '../pipelines';
 import type { RowBlock } from './bestK';
 
 const WG = 64;
+/** Near columns kept per flagged row (a row with more is re-checked whole). */
+export const NEAR_MAX = 16;
+const SETTLED = 0xffffffff;
 export const lapCertifyPipeline: PipelineKey = { shader: 'lap_certify', constants: { WG } };
 
 interface FilterOutputs {
   prices2: GpuTensor;
   rowToCol: GpuTensor;
-  gap: GpuTensor;
-  col: GpuTensor;
-  absMax: GpuTensor;
+  /** [n, 4] u32: bits of gap, col, bits of amax, count. */
+  row: GpuTensor;
+  /** [n, NEAR_MAX] near columns of flagged rows. */
+  near: GpuTensor;
+  pmax: number;
 }
 
 /** Record the filter over the row block `b` ([rows, n] starting at global row b.r0). */
@@ -34,8 +40,8 @@ export async function lapCertifyTile(ctx: GpuContext, batch: Batch, b: RowBlock,
   if (b.tensor.numel < b.rows * n || b.r0 + b.rows > n) throw new InvalidArgumentError(`lapCertifyTile: block of ${b.tensor.numel} values is not a row block of an ${n} x ${n} matrix at row ${b.r0}`);
   await batch.add({
     label: 'lap_certify', pipeline: lapCertifyPipeline,
-    bindings: [b.tensor.buffer, o.prices2.buffer, o.rowToCol.buffer, o.gap.buffer, o.col.buffer, o.absMax.buffer],
-    uniforms: params([{ u: n }, { u: b.r0 }, { u: b.rows }, { u: 0 }]),
+    bindings: [b.tensor.buffer, o.prices2.buffer, o.rowToCol.buffer, o.row.buffer, o.near.buffer],
+    uniforms: params([{ u: n }, { u: b.r0 }, { u: b.rows }, { u: NEAR_MAX }, { f: o.pmax }, { f: FILTER_MARGIN_REL }, { u: 0 }, { u: 0 }]),
     workgroups: grid2d(b.rows, ctx.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }
@@ -47,6 +53,10 @@ export interface FilterResult {
   col: Uint32Array;
   /** max_j |C_ij| (bounds the f32 error). */
   absMax: Float32Array;
+  /** Per row: 0xffffffff when settled, else the number of near columns. */
+  count: Uint32Array;
+  /** [n, NEAR_MAX]: the first min(count, NEAR_MAX) near columns of each flagged row (any order). */
+  near: Uint32Array;
 }
 
 /**
@@ -58,12 +68,14 @@ async function runFilter(
   next: (i: number) => RowBlock | null, done: (b: RowBlock, isLast: boolean) => Promise<void>,
 ): Promise<FilterResult> {
   if (rowToCol.length !== n || prices.length !== n) throw new InvalidArgumentError(`GPU certificate filter: ${rowToCol.length} rows and ${prices.length} prices for n = ${n}`);
+  // The margin's price term, rounded up to f32 so that the shader's margin is never smaller.
+  const pmax = maxAbs(prices) * (1 + 1e-6);
   const o: FilterOutputs = {
     prices2: ctx.upload(splitPrices(prices), [n, 2], 'lap.prices'),
     rowToCol: ctx.upload(Uint32Array.from(rowToCol), [n], 'lap.rowToCol'),
-    gap: ctx.tensor([n], 'lap.gap'),
-    col: ctx.tensor([n], 'lap.col'),
-    absMax: ctx.tensor([n], 'lap.absMax'),
+    row: ctx.tensor([n, 4], 'lap.row'),
+    near: ctx.tensor([n, NEAR_MAX], 'lap.near'),
+    pmax,
   };
   try {
     let covered = 0;
@@ -76,9 +88,15 @@ async function runFilter(
       await done(b, covered === n);
     }
     if (covered !== n) throw new InvalidArgumentError(`GPU certificate filter: blocks cover ${covered} of ${n} rows`);
-    return { gap: await ctx.read(o.gap), col: await ctx.readU32(o.col), absMax: await ctx.read(o.absMax) };
+    const words = await ctx.readU32(o.row);
+    const f = new Float32Array(words.buffer, words.byteOffset, words.length);
+    const near = await ctx.readU32(o.near);
+    return {
+      gap: Float32Array.from({ length: n }, (_, i) => f[4 * i]), col: Uint32Array.from({ length: n }, (_, i) => words[4 * i + 1]),
+      absMax: Float32Array.from({ length: n }, (_, i) => f[4 * i + 2]), count: Uint32Array.from({ length: n }, (_, i) => words[4 * i + 3]), near,
+    };
   } finally {
-    ctx.release(o.prices2, o.rowToCol, o.gap, o.col, o.absMax);
+    ctx.release(o.prices2, o.rowToCol, o.row, o.near);
   }
 }
 
@@ -102,9 +120,20 @@ export async function lapCertifyFilter(
   });
 }
 
-/** Rows the exact host check must see after a filter pass (see filterMargins). */
-export function flaggedRows(f: FilterResult, prices: Float64Array): Int32Array {
-  return rowsToRecheck(f.gap, filterMargins(f.absMax, prices), f.absMax);
+/**
+ * The rows the exact host check must see after a filter pass, with their near columns (a row
+ * whose max |C| is not finite, or with more near columns than kept, is re-checked whole).
+ */
+export function flaggedRows(f: FilterResult): FlaggedRows {
+  const rows: number[] = [];
+  for (let i = 0; i < f.count.length; i++) if (f.count[i] !== SETTLED) rows.push(i);
+  const cols = new Int32Array(rows.length * NEAR_MAX);
+  const count = new Int32Array(rows.length);
+  rows.forEach((i, r) => {
+    count[r] = f.absMax[i] <= 3.4028234663852886e38 ? f.count[i] : NEAR_MAX + 1;
+    for (let t = 0; t < Math.min(count[r], NEAR_MAX); t++) cols[r * NEAR_MAX + t] = f.near[i * NEAR_MAX + t];
+  });
+  return { rows: Int32Array.from(rows), near: { k: NEAR_MAX, cols, count } };
 }
 
 /**
@@ -119,6 +148,8 @@ export class GpuLapCertifier implements LapCertifier {
   readonly name: string;
   /** Rows flagged for the exact host check, summed over calls. */
   flagged = 0;
+  /** Flagged rows re-checked whole (more near columns than kept), summed over calls. */
+  wholeRows = 0;
   passes = 0;
 
   constructor(
@@ -129,12 +160,13 @@ export class GpuLapCertifier implements LapCertifier {
     this.name = `gpu: ${describeAdapter(ctx.caps)}`;
   }
 
-  async flagRows(rowToCol: Int32Array, prices: Float64Array): Promise<Int32Array> {
+  async flagRows(rowToCol: Int32Array, prices: Float64Array): Promise<FlaggedRows> {
     const f = await runFilter(this.ctx, this.n, rowToCol, prices, (i) => this.blocks[i] ?? null, () => Promise.resolve());
-    const rows = flaggedRows(f, prices);
-    this.flagged += rows.length;
+    const r = flaggedRows(f);
+    this.flagged += r.rows.length;
+    for (const c of r.near!.count) if (c > NEAR_MAX) this.wholeRows++;
     this.passes++;
-    return rows;
+    return r;
   }
 }
 
@@ -146,8 +178,8 @@ export async function certifyWithGpuFilter(
   ctx: GpuContext, c: Float32Array, n: number, rowToCol: Int32Array, prices: Float64Array, tol: number,
   opts: { maxTileBytes?: number } = {},
 ): Promise<{ certificate: Certificate; rechecked: number }> {
-  const rows = flaggedRows(await lapCertifyFilter(ctx, c, n, rowToCol, prices, opts), prices);
-  return { certificate: certify(c, n, rowToCol, prices, tol, { rows, settled: true }), rechecked: rows.length };
+  const { rows, near } = flaggedRows(await lapCertifyFilter(ctx, c, n, rowToCol, prices, opts));
+  return { certificate: certify(c, n, rowToCol, prices, tol, { rows, near, settled: true }), rechecked: rows.length };
 }
 
 export const ASSIGN_PIPELINES: PipelineKey[] = [lapCertifyPipeline];
