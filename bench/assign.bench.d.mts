@@ -33,5 +33,13 @@ export interface AssignBenchOptions {
   log?: (line: string) => void;
 }
 
+export interface ScipyResult {
+  ms: number;
+  cpu_ms: number;
+  objective: number;
+  checksum: number;
+}
+
 export function findPython(): PythonProbe;
+export function runScipyPeer(py: PythonProbe, kind: string, n: number, seed: number, reps?: number): { scipy: ScipyResult | null; skipped: string | null };
 export function runAssignBench(opts?: AssignBenchOptions): AssignBenchRow[];

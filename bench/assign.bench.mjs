@@ -35,6 +35,17 @@ function peakRssMb() {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/**
+ * scipy's linear_sum_assignment on the seeded (kind, n, seed) matrix in a Python subprocess:
+ * { scipy: { ms, cpu_ms, objective, checksum } | null, skipped: why not | null }.
+ */
+export function runScipyPeer(py, kind, n, seed, reps = 1) {
+  if (!py.python) return { scipy: null, skipped: py.reason };
+  const r = spawnSync(py.python, [peerScript, kind, String(n), String(seed), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status === 0) return { scipy: JSON.parse(r.stdout.trim().split('\n').pop()), skipped: null };
+  return { scipy: null, skipped: `scipy peer failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}` };
+}
+
 /** Run the benchmark; returns one row per (n, kind). */
 export function runAssignBench(opts = {}) {
   const sizes = opts.sizes ?? [2048, 4864, 8960];
@@ -68,13 +79,7 @@ export function runAssignBench(opts = {}) {
         certified: best.certificate.ok, gap: best.certificate.gap, stats: best.stats,
       };
       c = null;
-      let scipy = null;
-      let skipped = py.python ? null : py.reason;
-      if (py.python) {
-        const r = spawnSync(py.python, [peerScript, kind, String(n), String(seed), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-        if (r.status === 0) scipy = JSON.parse(r.stdout.trim().split('\n').pop());
-        else skipped = `scipy peer failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}`;
-      }
+      const { scipy, skipped } = runScipyPeer(py, kind, n, seed, reps);
       const equal = scipy ? Math.abs(ours.objective - scipy.objective) <= 1e-9 * Math.abs(scipy.objective) : null;
       const ratio = scipy ? scipy.ms / ours.ms : null;
       const row = {

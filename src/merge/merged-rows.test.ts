@@ -14,7 +14,7 @@ import { Rng } from '../core/rng';
 import { TensorSetWeights } from '../io/export/reimport';
 import { loadFixture } from '../model/testing/fixtures';
 import { ffnNames, type WeightProvider } from '../model/weights';
-import { permuteFfn } from './ffn-permute';
+import { modelArchSpec, permuteFfn } from './ffn-permute';
 import { MergedWeights, type BackboneRule, type MergeSpec } from './merged-weights';
 
 const EMBED = 'model.embed_tokens.weight';
@@ -130,7 +130,7 @@ describe('row-block access of the merged model', () => {
         const src = await Promise.all(ws.map(async (w, i) => {
           const n = ffnNames(cfg, l, 'dense');
           const f = { gate: await w.getTensor(n.gate), up: await w.getTensor(n.up), down: await w.getTensor(n.down) };
-          return perms[i][l] ? permuteFfn(f, perms[i][l]!) : f;
+          return perms[i][l] ? permuteFfn(modelArchSpec(cfg), l, f, perms[i][l]!) : f;
         }));
         const sh = ffnNames(m.config, l, 'shared');
         for (const part of ['gate', 'up', 'down'] as const) {

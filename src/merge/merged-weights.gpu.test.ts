@@ -11,7 +11,7 @@ import { WebGpuBackend } from '../gpu/webgpu-backend';
 import { Transformer } from '../model/transformer';
 import { MemoryWeights, ffnNames, type HostTensor, type WeightProvider } from '../model/weights';
 import { loadFixture } from '../model/testing/fixtures';
-import { permuteFfn } from './ffn-permute';
+import { modelArchSpec, permuteFfn } from './ffn-permute';
 import { MergedWeights, type MergeSpec } from './merged-weights';
 
 let ctx: GpuContext;
@@ -34,7 +34,7 @@ async function sources() {
   for (let l = 0; l < cfg.numLayers; l++) {
     const n = ffnNames(cfg, l, 'dense');
     const s = new Rng(100 + l).permutation(cfg.intermediateSize);
-    const f = permuteFfn({ gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, s);
+    const f = permuteFfn(modelArchSpec(cfg), l, { gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, s);
     m.set(n.gate, f.gate).set(n.up, f.up).set(n.down, f.down);
     const inv = new Int32Array(s.length);
     s.forEach((v, j) => (inv[v] = j));

@@ -8,7 +8,7 @@ import { maxAbsDiff } from '../core/testing/compare';
 import { Transformer } from '../model/transformer';
 import { MemoryWeights, ffnNames, type HostTensor } from '../model/weights';
 import { loadFixture, type FixtureName } from '../model/testing/fixtures';
-import { permuteFfn } from './ffn-permute';
+import { modelArchSpec, permuteFfn } from './ffn-permute';
 import { MergedWeights, type MergeSpec } from './merged-weights';
 
 async function sources(fixture: FixtureName) {
@@ -25,7 +25,7 @@ async function sources(fixture: FixtureName) {
     const n = ffnNames(cfg, l, 'dense');
     const sigma = new Rng(100 + l).permutation(cfg.intermediateSize);
     perms.push(sigma);
-    const f = permuteFfn({ gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, sigma);
+    const f = permuteFfn(modelArchSpec(cfg), l, { gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, sigma);
     const jitter = (t: HostTensor): HostTensor => ({ data: Float32Array.from(t.data, (v) => v + 0.01 * rng.normal()), shape: t.shape });
     m.set(n.gate, jitter(f.gate)).set(n.up, jitter(f.up)).set(n.down, jitter(f.down));
   }

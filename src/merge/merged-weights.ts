@@ -15,12 +15,15 @@ import { InvalidArgumentError } from '../core/errors';
 import { checkRowRange, rowsOf, wholeTensorRows, type TensorRows } from '../core/formats/tensor-rows';
 import { selectiveEmbeddingRows, selectiveEmbeddings } from '../core/fusion/embeddings';
 import { linearMean, linearMeanStreamed, slerp, sphericalMean } from '../core/fusion/interpolate';
-import { permuteAxis } from '../core/permute/apply';
+import { ffnAxes, permuteAxis } from '../core/permute/apply';
 import { dropUpcycle } from '../core/fusion/drop-upcycling';
 import type { ModelConfig } from '../model/config';
 import { ffnNames, routerName, type HostTensor, type WeightProvider } from '../model/weights';
-import { permuteFfn, type HostFfn } from './ffn-permute';
+import { ffnTensorNames, loadFfn, modelArchSpec, permuteFfn, type HostFfn } from './ffn-permute';
 import { moeConfig, type MoeLayout } from './moe-config';
+
+/** The three weight tensors of an FFN (the engine's FFNs have no biases). */
+type FfnPart = 'gate' | 'up' | 'down';
 
 export type BackboneRule = 'symphony' | 'linear' | 'anchor';
 
@@ -43,7 +46,7 @@ const LAYER_RE = /^model\.layers\.(\d+)\.(.+)$/;
 export class MergedWeights implements WeightProvider {
   readonly config: ModelConfig;
   /** Expert FFNs of the current layer with the parts not yet handed out. */
-  private ffnCache: { layer: number; ffns: Map<number, { f: HostFfn; left: Set<keyof HostFfn> }> } | null = null;
+  private ffnCache: { layer: number; ffns: Map<number, { f: HostFfn; left: Set<FfnPart> }> } | null = null;
 
   constructor(
     readonly sources: readonly WeightProvider[],
@@ -128,11 +131,12 @@ export class MergedWeights implements WeightProvider {
   }
 
   private async sourceFfn(src: number, layer: number): Promise<HostFfn> {
-    const n = ffnNames(this.sources[src].config, layer, 'dense');
     const p = this.sources[src];
-    const f: HostFfn = { gate: await p.getTensor(n.gate), up: await p.getTensor(n.up), down: await p.getTensor(n.down) };
+    // The tensors and the axes to permute come from the source's architecture spec.
+    const spec = modelArchSpec(p.config);
+    const f = await loadFfn(p, spec, layer);
     const sigma = this.spec.perms?.[src]?.[layer];
-    return sigma ? permuteFfn(f, sigma) : f;
+    return sigma ? permuteFfn(spec, layer, f, sigma) : f;
   }
 
   /**
@@ -140,7 +144,7 @@ export class MergedWeights implements WeightProvider {
    * for gate, up and down (asked apart) and dropped when all three were handed out, so an export
    * holds one FFN at a time; cached for the current layer only.
    */
-  private async ffnPart(layer: number, key: number, part: keyof HostFfn, make: () => Promise<HostFfn>): Promise<HostTensor> {
+  private async ffnPart(layer: number, key: number, part: FfnPart, make: () => Promise<HostFfn>): Promise<HostTensor> {
     if (this.ffnCache?.layer !== layer) this.ffnCache = { layer, ffns: new Map() };
     const ffns = this.ffnCache.ffns;
     let hit = ffns.get(key);
@@ -166,18 +170,23 @@ export class MergedWeights implements WeightProvider {
   }
 
   /** Part of source src's FFN at layer l, permuted by the alignment: one tensor read. */
-  private async sourceFfnPart(src: number, layer: number, part: keyof HostFfn): Promise<HostTensor> {
-    const t = await this.sources[src].getTensor(ffnNames(this.sources[src].config, layer, 'dense')[part]);
+  private async sourceFfnPart(src: number, layer: number, part: FfnPart): Promise<HostTensor> {
+    const p = this.sources[src];
+    // The tensor and the axis to permute come from the source's architecture spec (as sourceFfn).
+    const spec = modelArchSpec(p.config);
+    const name = ffnTensorNames(spec, layer)[part];
+    if (!name) throw new InvalidArgumentError(`The architecture spec lists no ${part} tensor for the FFN of layer ${layer}.`);
+    const t = await p.getTensor(name);
     const sigma = this.spec.perms?.[src]?.[layer];
-    // Neurons are the rows of gate and up, the columns of down (as permuteFfn).
-    return sigma ? { data: permuteAxis(t, part === 'down' ? 1 : 0, sigma).data, shape: [...t.shape] } : t;
+    const axis = !sigma ? undefined : ffnAxes(spec, layer).find((a) => a.field === part)?.axis;
+    return sigma && axis !== undefined ? { data: permuteAxis(t, axis, sigma).data, shape: [...t.shape] } : t;
   }
 
   /**
    * Part of the shared expert: the anchor's FFN or the mean of the expert sources' aligned FFNs
    * (fetched one source at a time), with down_proj doubled.
    */
-  private async sharedPart(layer: number, part: keyof HostFfn): Promise<HostTensor> {
+  private async sharedPart(layer: number, part: FfnPart): Promise<HostTensor> {
     let t: HostTensor;
     if (this.spec.layout.sharedExpert === 'anchor') {
       t = await this.sourceFfnPart(this.spec.anchor, layer, part);

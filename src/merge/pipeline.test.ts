@@ -7,7 +7,7 @@ import { Rng } from '../core/rng';
 import { maxAbsDiff } from '../core/testing/compare';
 import { MemoryWeights, ffnNames, type HostTensor } from '../model/weights';
 import { loadFixture } from '../model/testing/fixtures';
-import { permuteFfn } from './ffn-permute';
+import { modelArchSpec, permuteFfn } from './ffn-permute';
 import { probe } from './probe';
 import { matchNeurons } from './match';
 import { MergedWeights } from './merged-weights';
@@ -23,7 +23,7 @@ async function twoSources() {
   for (const [n, t] of a.tensors) m.set(n, { data: Float32Array.from(t.data, (v) => v + 0.05 * rng.normal()), shape: t.shape });
   for (let l = 0; l < cfg.numLayers; l++) {
     const n = ffnNames(cfg, l, 'dense');
-    const f = permuteFfn({ gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, new Rng(50 + l).permutation(cfg.intermediateSize));
+    const f = permuteFfn(modelArchSpec(cfg), l, { gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, new Rng(50 + l).permutation(cfg.intermediateSize));
     m.set(n.gate, f.gate).set(n.up, f.up).set(n.down, f.down);
   }
   return [a, new MemoryWeights(cfg, m)];

@@ -6,9 +6,7 @@ import { correlationFromMoments } from '../core/stats/correlation';
 import type { GpuContext } from '../gpu/context';
 import { acquireNodeGpu, releaseNodeGpu } from '../gpu/node';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
-import { loadFixture } from '../model/testing/fixtures';
-import { MemoryWeights, ffnNames, type HostTensor } from '../model/weights';
-import { permuteFfn } from './ffn-permute';
+import { relatedModel } from './testing/related-model';
 import { matchNeurons } from './match';
 import { probe } from './probe';
 
@@ -22,21 +20,6 @@ afterAll(() => {
   ctx?.destroy();
   releaseNodeGpu();
 });
-
-/** The fixture with every FFN permuted and its gate / up weights perturbed (a related model). */
-async function relatedModel(seed: number): Promise<{ base: MemoryWeights; other: MemoryWeights }> {
-  const base = await loadFixture('qwen2').weights.toMemory();
-  const cfg = base.config;
-  const m = new Map<string, HostTensor>(base.tensors);
-  const rng = new Rng(seed);
-  for (let l = 0; l < cfg.numLayers; l++) {
-    const n = ffnNames(cfg, l, 'dense');
-    const noisy = (t: HostTensor): HostTensor => ({ shape: t.shape, data: Float32Array.from(t.data, (v) => v * (1 + 0.3 * rng.normal())) });
-    const f = permuteFfn({ gate: noisy(m.get(n.gate)!), up: noisy(m.get(n.up)!), down: m.get(n.down)! }, rng.permutation(cfg.intermediateSize));
-    m.set(n.gate, f.gate).set(n.up, f.up).set(n.down, f.down);
-  }
-  return { base, other: new MemoryWeights(cfg, m) };
-}
 
 describe('probe with GPU moments', () => {
   it('gives the same correlation and identical permutations as the host path (qwen2 fixture)', async () => {

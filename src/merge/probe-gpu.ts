@@ -5,17 +5,21 @@
  * (self and anchor x model cross moments). h never comes back to the host; only the totals do,
  * once, at the end (toMoments), so the probe's result has the same MomentAccumulator form.
  * GPU memory held per chunk: models x layers x chunk tokens x I floats (what the host path
- * holds in host memory).
+ * holds in host memory). With `keep` (ProbeOptions.keepGpuMoments) the accumulators outlive the
+ * probe, so the match stage computes each correlation on the GPU from them (`correlation`)
+ * instead of uploading it; whoever holds the ProbeResult then calls dispose().
  */
 import { InvalidArgumentError } from '../core/errors';
 import type { MomentAccumulator } from '../core/stats/moments';
 import type { GpuTensor } from '../gpu/buffers';
 import type { GpuContext } from '../gpu/context';
+import type { GpuCorrelation } from '../gpu/correlation';
 import { GpuMomentAccumulator } from '../gpu/moments';
 import type { WebGpuBackend } from '../gpu/webgpu-backend';
 
 export class GpuFfnMoments {
   private held: GpuTensor[][];
+  private disposed = false;
 
   private constructor(
     private readonly ctx: GpuContext,
@@ -63,19 +67,27 @@ export class GpuFfnMoments {
     this.held = this.empty();
   }
 
-  /** The totals as MomentAccumulators (one per layer); frees the GPU accumulators. */
-  async finish(): Promise<MomentAccumulator[]> {
+  /** The totals as MomentAccumulators (one per layer); frees the GPU accumulators unless `keep`. */
+  async finish(keep = false): Promise<MomentAccumulator[]> {
     const out: MomentAccumulator[] = [];
     for (const a of this.acc) {
       out.push(await a.toMoments());
-      a.destroy();
+      if (!keep) a.destroy();
     }
     return out;
+  }
+
+  /** Correlation between models a (rows) and b at `layer`, on the GPU; (a, b) must be a probed pair. */
+  async correlation(layer: number, a: number, b: number): Promise<GpuCorrelation> {
+    const acc = this.acc[layer] as GpuMomentAccumulator | undefined;
+    if (!acc || this.disposed) throw new InvalidArgumentError(`probe: no GPU moments for layer ${layer}${this.disposed ? ' (already disposed)' : ''}; run the probe again`);
+    return acc.correlation(a, b);
   }
 
   dispose(): void {
     for (const hm of this.held) this.ctx.release(...hm);
     this.held = this.empty();
     for (const a of this.acc) a.destroy();
+    this.disposed = true;
   }
 }

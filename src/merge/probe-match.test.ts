@@ -7,7 +7,7 @@ import { Rng } from '../core/rng';
 import { invertPermutation } from '../core/assign/types';
 import { MemoryWeights, ffnNames, type HostTensor } from '../model/weights';
 import { loadFixture } from '../model/testing/fixtures';
-import { permuteFfn } from './ffn-permute';
+import { modelArchSpec, permuteFfn } from './ffn-permute';
 import { probe } from './probe';
 import { matchNeurons } from './match';
 import { linearCkaFromMoments } from '../core/stats/cka';
@@ -21,7 +21,7 @@ async function permutedCopy(seed: number) {
     const n = ffnNames(cfg, l, 'dense');
     const s = new Rng(seed + l).permutation(cfg.intermediateSize);
     hidden.push(s);
-    const f = permuteFfn({ gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, s);
+    const f = permuteFfn(modelArchSpec(cfg), l, { gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, s);
     m.set(n.gate, f.gate).set(n.up, f.up).set(n.down, f.down);
   }
   return { base, copy: new MemoryWeights(cfg, m), hidden };

@@ -34,6 +34,10 @@ export interface ProbeOptions {
   /** Accumulate the FFN moments on the GPU when the backend is the WebGPU backend (default
    * false; ignored on other backends). The result has the same form either way. */
   gpuMoments?: boolean;
+  /** With gpuMoments on the WebGPU backend: keep the GPU accumulators (ProbeResult.gpuFfn) for
+   * the match stage, which then computes correlations on the GPU without an upload; the caller
+   * must call gpuFfn.dispose() when done. */
+  keepGpuMoments?: boolean;
 }
 
 export interface ProbeResult {
@@ -42,6 +46,8 @@ export interface ProbeResult {
   ffn: MomentAccumulator[];
   /** Streams = model * numLayers + layer (width H), every pair; null when not asked. */
   residual: MomentAccumulator | null;
+  /** The FFN moments still on the GPU (only with keepGpuMoments); dispose() frees them. */
+  gpuFfn?: GpuFfnMoments;
 }
 
 export async function probe<T extends BackendTensor>(
@@ -60,6 +66,8 @@ export async function probe<T extends BackendTensor>(
   const onGpu =
     opts.gpuMoments === true && ctx.backend instanceof WebGpuBackend ? ctx.backend : null;
   const gpu = onGpu ? await GpuFfnMoments.create(onGpu, L, N, I, { pairs, selfFull }) : null;
+  const keep = gpu !== null && opts.keepGpuMoments === true;
+  let kept = false;
   let ffn = gpu
     ? []
     : Array.from(
@@ -117,10 +125,11 @@ export async function probe<T extends BackendTensor>(
       if (residual) residual.add(xs.flat(), T);
       tokens += T;
     }
-    if (gpu) ffn = await gpu.finish();
+    if (gpu) ffn = await gpu.finish(keep);
+    kept = keep;
   } finally {
-    gpu?.dispose();
+    if (!kept) gpu?.dispose();
     for (const m of models) m.dispose();
   }
-  return { tokens, ffn, residual };
+  return { tokens, ffn, residual, ...(kept && gpu ? { gpuFfn: gpu } : {}) };
 }

@@ -14,7 +14,7 @@
  *   experts:L           router outputs of layer L (one per expert)
  *   unit                a length-1 axis (the shared-expert gate's output)
  */
-import type { ArchConfig } from './config';
+import type { ArchConfig, MoeConfig } from './config';
 
 export type SpaceKind = 'residual' | 'vocab' | 'attn_q' | 'attn_kv' | 'ffn' | 'experts' | 'unit';
 
@@ -54,8 +54,15 @@ export interface TensorSpec {
   expert?: number | 'shared';
 }
 
+/** What buildArchSpec reads of a config: an ArchConfig has it all, and other config types (the
+ * engine's ModelConfig, src/merge/ffn-permute.ts) map onto it. */
+export type SpecConfig = Pick<
+  ArchConfig,
+  'family' | 'hiddenSize' | 'intermediateSize' | 'numLayers' | 'numHeads' | 'numKvHeads' | 'headDim' | 'vocabSize' | 'tieWordEmbeddings' | 'qkvBias' | 'oBias' | 'mlpBias'
+> & { moe: Pick<MoeConfig, 'numExperts' | 'expertIntermediateSize' | 'sharedExpertIntermediateSize' | 'decoderSparseStep' | 'mlpOnlyLayers'> | null };
+
 export interface ArchSpec {
-  config: ArchConfig;
+  config: SpecConfig;
   tensors: TensorSpec[];
   spaces: Map<string, Space>;
 }
@@ -70,13 +77,13 @@ export const ffnSpace = (layer: number, expert?: number | 'shared'): string =>
   expert === undefined ? `ffn:${layer}` : expert === 'shared' ? `ffn:${layer}:shared` : `ffn:${layer}:e${expert}`;
 
 /** Whether layer L of a MoE config has routed experts (Qwen2-MoE: decoder_sparse_step, mlp_only_layers). */
-export function isSparseLayer(cfg: ArchConfig, layer: number): boolean {
+export function isSparseLayer(cfg: SpecConfig, layer: number): boolean {
   if (!cfg.moe) return false;
   if (cfg.moe.mlpOnlyLayers.includes(layer)) return false;
   return cfg.moe.numExperts > 0 && (layer + 1) % cfg.moe.decoderSparseStep === 0;
 }
 
-export function buildArchSpec(cfg: ArchConfig): ArchSpec {
+export function buildArchSpec(cfg: SpecConfig): ArchSpec {
   const H = cfg.hiddenSize;
   const qDim = cfg.numHeads * cfg.headDim;
   const kvDim = cfg.numKvHeads * cfg.headDim;
@@ -133,7 +140,7 @@ export function buildArchSpec(cfg: ArchConfig): ArchSpec {
 }
 
 function addFfn(
-  cfg: ArchConfig,
+  cfg: SpecConfig,
   add: (t: Omit<TensorSpec, 'isBias'> & { isBias?: boolean }) => void,
   space: (s: Space) => void,
   prefix: string,
@@ -160,12 +167,13 @@ export interface AxisRef {
   name: string;
   axis: number;
   role: TensorRole;
+  isBias: boolean;
 }
 
 /** Every (tensor, axis) that lives in `spaceId`: what a permutation of that space must touch. */
 export function tensorsInSpace(spec: ArchSpec, spaceId: string): AxisRef[] {
   const out: AxisRef[] = [];
-  for (const t of spec.tensors) t.axes.forEach((a, axis) => a === spaceId && out.push({ name: t.name, axis, role: t.role }));
+  for (const t of spec.tensors) t.axes.forEach((a, axis) => a === spaceId && out.push({ name: t.name, axis, role: t.role, isBias: t.isBias }));
   return out;
 }
 

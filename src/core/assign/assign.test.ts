@@ -98,6 +98,39 @@ describe('certificate', () => {
     expect(cert.dualBound).toBeGreaterThanOrEqual(opt.objective - 1e-9);
   });
 
+  it('with settled rows and near columns (a device filter\'s verdict) gives the full pass\'s totals', () => {
+    // An exact filter in f64: settled rows have every other column strictly below the matched one;
+    // the near columns of the others are those within 1e-9 of it.
+    const filter = (perm: Int32Array) => {
+      const rows: number[] = [];
+      const cols: number[] = [];
+      const count: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const own = c[i * n + perm[i]] - opt.prices[perm[i]];
+        const near: number[] = [];
+        for (let j = 0; j < n; j++) if (j !== perm[i] && c[i * n + j] - opt.prices[j] >= own - 1e-9) near.push(j);
+        if (near.length === 0) continue;
+        rows.push(i);
+        count.push(near.length);
+        for (let t = 0; t < 4; t++) cols.push(near[t] ?? 0);
+      }
+      return { rows: Int32Array.from(rows), near: { k: 4, cols: Int32Array.from(cols), count: Int32Array.from(count) } };
+    };
+    const full = certify(c, n, opt.rowToCol, opt.prices, 1e-11);
+    const f = filter(opt.rowToCol);
+    expect(f.rows.length).toBeGreaterThan(0);
+    const part = certify(c, n, opt.rowToCol, opt.prices, 1e-11, { ...f, settled: true });
+    expect(part.ok).toBe(true);
+    expect(part.checkedRows).toEqual(f.rows);
+    expect(part.primal).toBeCloseTo(full.primal, 12);
+    expect(part.dualBound).toBeCloseTo(full.dualBound, 12);
+    const bad = opt.rowToCol.slice();
+    [bad[3], bad[4]] = [bad[4], bad[3]];
+    const rej = certify(c, n, bad, opt.prices, 1e-11, { ...filter(bad), settled: true });
+    expect(rej.ok).toBe(false);
+    expect(Array.from(rej.rejected)).toEqual(Array.from(certify(c, n, bad, opt.prices, 1e-11).rejected));
+  });
+
   it('rejects wrong prices even for the optimal assignment', () => {
     const p = opt.prices.slice();
     p[opt.rowToCol[0]] += 0.3;

@@ -9,10 +9,22 @@
  * A row is rejected when its violation exceeds `tol`; when no row is rejected the assignment is
  * within n * tol (in fact within the reported `gap`) of the optimum.
  * opts.rows restricts the check to some rows (the solver's incremental rounds); such a partial
- * result has NaN totals and never stands in for the final full pass.
+ * result has NaN totals and never stands in for the final full pass, unless opts.settled says
+ * that a sound dense filter (e.g. the GPU pass, LapCertifier in hybrid.ts) has shown every other
+ * row to have no column reaching its matched reduced profit: then M_i = U_i exactly for those
+ * rows (violation 0) and the totals cover all n rows.
  */
 import { InvalidArgumentError } from '../errors';
 import { isPermutation, type ScoreMatrix } from './types';
+
+/** Per checked row r (aligned with certify's opts.rows): when count[r] <= k, the columns
+ * cols[r k .. r k + count[r]) are the only ones besides sigma(i) whose reduced profit can reach
+ * the matched one's (a sound device filter says so); otherwise the whole row is scanned. */
+export interface NearColumns {
+  k: number;
+  cols: Int32Array;
+  count: Int32Array;
+}
 
 export interface Certificate {
   ok: boolean;
@@ -29,6 +41,8 @@ export interface Certificate {
   rejected: Int32Array;
   /** For each rejected row, the column of its largest reduced profit. */
   rejectedBestCol: Int32Array;
+  /** The rows checked here in f64 (null: all n). */
+  checkedRows: Int32Array | null;
   /** With opts.topK = k: [n, k] the k columns of largest reduced profit C_ij - p_j of every
    * row (unordered); the candidates that a repair should add. Empty otherwise. */
   topCols: Int32Array;
@@ -42,7 +56,7 @@ export function defaultTolerance(scale: number): number {
 
 export function certify(
   c: ScoreMatrix, n: number, rowToCol: Int32Array, prices: Float64Array, tol: number,
-  opts: { topK?: number; rows?: Int32Array } = {},
+  opts: { topK?: number; rows?: Int32Array; settled?: boolean; near?: NearColumns } = {},
 ): Certificate {
   if (!isPermutation(rowToCol, n)) throw new InvalidArgumentError('certify: rowToCol is not a permutation of 0..n-1');
   let primal = 0;
@@ -64,7 +78,23 @@ export function certify(
     // The row sum costs one add per entry and is the only place that sees every score: NaN
     // never wins a comparison, so without it a NaN would pass silently.
     let rowSum = 0;
-    if (k === 0) {
+    const nc = opts.near && rows ? opts.near.count[r] : -1;
+    if (nc >= 0 && nc <= opts.near!.k) {
+      // A sound filter listed every column that can reach the matched one: scan only those.
+      const { k: kn, cols } = opts.near!;
+      const s = rowToCol[i];
+      m = c[base + s] - prices[s];
+      at = s;
+      for (let t = 0; t < nc; t++) {
+        const j = cols[r * kn + t];
+        const x = c[base + j] - prices[j];
+        if (x > m) {
+          m = x;
+          at = j;
+        }
+      }
+      for (let t = 0; t < k; t++) topCols[i * k + t] = t < nc ? cols[r * kn + t] : s;
+    } else if (k === 0) {
       for (let j = 0; j < n; j++) {
         const cij = c[base + j];
         rowSum += cij;
@@ -115,11 +145,23 @@ export function certify(
   }
   let sumP = 0;
   for (let j = 0; j < n; j++) sumP += prices[j];
-  // A partial check (opts.rows) certifies nothing about the totals.
-  const partial = rows !== undefined && rows.length !== n;
+  if (rows && opts.settled) {
+    // Rows settled by the filter: M_i = U_i, so they add C_i,sigma(i) to the primal and U_i to sum M.
+    const seen = new Uint8Array(n);
+    for (const i of rows) seen[i] = 1;
+    for (let i = 0; i < n; i++) {
+      if (seen[i]) continue;
+      const s = rowToCol[i];
+      const cs = c[i * n + s];
+      primal += cs;
+      sumM += cs - prices[s];
+    }
+  }
+  // A partial check (opts.rows without opts.settled) certifies nothing about the totals.
+  const partial = rows !== undefined && rows.length !== n && !opts.settled;
   return {
     ok: rej.length === 0, tol, primal: partial ? NaN : primal, dualBound: partial ? NaN : sumM + sumP, gap: partial ? NaN : gap, maxViolation: maxV,
-    rejected: Int32Array.from(rej), rejectedBestCol: Int32Array.from(rejCol), topCols, topK: k,
+    rejected: Int32Array.from(rej), rejectedBestCol: Int32Array.from(rejCol), checkedRows: rows ?? null, topCols, topK: k,
   };
 }
 
@@ -149,16 +191,20 @@ export function splitPrices(prices: Float64Array): Float32Array {
 /**
  * CPU reference of the WGSL certificate filter (shaders/lap_certify.wgsl), in f64:
  * gap_i = max_{j != sigma(i)} (C_ij - p_j) - (C_i,sigma(i) - p_sigma(i)) and its argmax
- * (lowest column on ties; -1 and -Infinity when n = 1).
+ * (lowest column on ties; -1 and -Infinity when n = 1), and absMax_i = max_j |C_ij|, which
+ * bounds the filter's f32 error (filterMargins).
  */
-export function certifyFilterRef(c: ScoreMatrix, n: number, rowToCol: Int32Array, prices: Float64Array): { gap: Float64Array; col: Int32Array } {
+export function certifyFilterRef(c: ScoreMatrix, n: number, rowToCol: Int32Array, prices: Float64Array): { gap: Float64Array; col: Int32Array; absMax: Float64Array } {
   const gap = new Float64Array(n);
   const col = new Int32Array(n);
+  const absMax = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const s = rowToCol[i];
     let m = -Infinity;
     let at = -1;
+    let a = 0;
     for (let j = 0; j < n; j++) {
+      a = Math.max(a, Math.abs(c[i * n + j]));
       if (j === s) continue;
       const x = c[i * n + j] - prices[j];
       if (x > m) {
@@ -168,16 +214,26 @@ export function certifyFilterRef(c: ScoreMatrix, n: number, rowToCol: Int32Array
     }
     gap[i] = m - (c[i * n + s] - prices[s]);
     col[i] = at;
+    absMax[i] = a;
   }
-  return { gap, col };
+  return { gap, col, absMax };
 }
 
 /**
- * Rows that a GPU filter result does not settle: gap_i >= -margin. The margin must exceed the
- * f32 error of the filter, about 2^-22 (|C| + |p|); the default is 1e-5 (max |C| + max |p|).
+ * Error bound of the f32 filter per row. Each reduced profit is computed as (C_ij - hi_j) - lo_j
+ * with correctly rounded f32 operations (WGSL), an error of at most about 2u (|C_ij| + |p_j|),
+ * u = 2^-24; the gap subtracts two of them: 4u (absMax_i + max |p|) < 2.4e-7 (...). The margin
+ * is 1e-6 (absMax_i + max |p|) (a factor 4 of safety) plus 1e-30 for flushed subnormals.
  */
-export function rowsToRecheck(gap: ArrayLike<number>, margin: number): Int32Array {
-  const out: number[] = [];
-  for (let i = 0; i < gap.length; i++) if (!(gap[i] < -margin)) out.push(i);
-  return Int32Array.from(out);
+export const FILTER_MARGIN_REL = 1e-6;
+
+export function filterMargins(absMax: ArrayLike<number>, prices: Float64Array): Float64Array {
+  const pmax = maxAbs(prices);
+  return Float64Array.from({ length: absMax.length }, (_, i) => FILTER_MARGIN_REL * (absMax[i] + pmax) + 1e-30);
+}
+
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let j = 0; j < v.length; j++) m = Math.max(m, Math.abs(v[j]));
+  return m;
 }

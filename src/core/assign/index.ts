@@ -1,5 +1,5 @@
 /** Exact linear assignment (maximising total score) with optimality certificates. */
-export { solveLap, type LapOptions, type LapResult, type LapStats } from './hybrid';
+export { solveLap, solveLapAsync, type AsyncLapOptions, type FlaggedRows, type LapCertifier, type LapOptions, type LapResult, type LapStats } from './hybrid';
 export { solveDenseLap, type DenseLapOptions } from './dense';
 export { certify, defaultTolerance, type Certificate } from './certificate';
 export { bestK, buildCandidateGraph, type BestK, type CandidateGraph } from './candidates';

@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { isPermutation } from '../assign/types';
-import { permuteSwiGlu, type SwiGluFfn } from './apply';
+import { permuteSwiGlu, type FfnAxis, type SwiGluFfn } from './apply';
 
 export interface Histogram {
   /** bins + 1 edges, ascending. */
@@ -63,7 +63,7 @@ export function ffnCosine(a: SwiGluFfn, b: SwiGluFfn): number {
 }
 
 export function alignmentDiagnostics(
-  corr: ArrayLike<number>, n: number, perm: Int32Array, ffns?: { anchor: SwiGluFfn; expert: SwiGluFfn }, bins = 20,
+  corr: ArrayLike<number>, n: number, perm: Int32Array, ffns?: { anchor: SwiGluFfn; expert: SwiGluFfn; axes: readonly FfnAxis[] }, bins = 20,
 ): AlignmentDiagnostics {
   if (corr.length !== n * n) throw new InvalidArgumentError(`alignmentDiagnostics: ${corr.length} correlations for n = ${n}`);
   if (!isPermutation(perm, n)) throw new InvalidArgumentError('alignmentDiagnostics: perm is not a permutation');
@@ -79,7 +79,7 @@ export function alignmentDiagnostics(
   };
   if (ffns) {
     d.weightCosineBefore = ffnCosine(ffns.anchor, ffns.expert);
-    d.weightCosineAfter = ffnCosine(ffns.anchor, permuteSwiGlu(ffns.expert, perm));
+    d.weightCosineAfter = ffnCosine(ffns.anchor, permuteSwiGlu(ffns.expert, perm, ffns.axes));
   }
   return d;
 }

@@ -5,7 +5,7 @@
  * the alignment correlates (METHOD.md: the input of down_proj).
  */
 import { Rng } from '../rng';
-import { permuteSwiGlu, type SwiGluFfn } from './apply';
+import { permuteSwiGlu, type FfnAxis, type SwiGluFfn } from './apply';
 
 export function swigluForward(f: SwiGluFfn, x: Float32Array, T: number): { y: Float32Array; h: Float32Array } {
   const { hidden: H, inter: I } = f;
@@ -41,11 +41,11 @@ export interface PreservationReport {
   tokens: number;
 }
 
-/** Function-preservation check: a permuted FFN must compute the same function. */
-export function functionPreservation(f: SwiGluFfn, perm: Int32Array, tokens = 16, seed = 1): PreservationReport {
+/** Function-preservation check: an FFN permuted along the spec's axes (ffnAxes) must compute the same function. */
+export function functionPreservation(f: SwiGluFfn, perm: Int32Array, axes: readonly FfnAxis[], tokens = 16, seed = 1): PreservationReport {
   const x = new Rng(seed).normalArray(tokens * f.hidden);
   const a = swigluForward(f, x, tokens).y;
-  const b = swigluForward(permuteSwiGlu(f, perm), x, tokens).y;
+  const b = swigluForward(permuteSwiGlu(f, perm, axes), x, tokens).y;
   let d = 0;
   let m = 0;
   for (let i = 0; i < a.length; i++) {

@@ -5,7 +5,9 @@ import { invertPermutation } from '../assign/types';
 import { MomentAccumulator } from '../stats/moments';
 import { correlationFromMoments } from '../stats/correlation';
 import { linearCkaFromMoments } from '../stats/cka';
-import { applyPermutation, permuteAxis, permuteSwiGlu, type SwiGluFfn } from './apply';
+import { parseHfConfig } from '../arch/config';
+import { buildArchSpec } from '../arch/spec';
+import { applyPermutation, ffnAxes, permuteAxis, permuteSwiGlu, type SwiGluFfn } from './apply';
 import { functionPreservation, swigluForward } from './ffn';
 import { alignmentDiagnostics, histogram } from './diagnostics';
 
@@ -16,6 +18,12 @@ function randomFfn(H: number, I: number, seed: number, biases = true): SwiGluFfn
     gate: rng.normalArray(I * H, 1 / Math.sqrt(H)), up: rng.normalArray(I * H, 1 / Math.sqrt(H)), down: rng.normalArray(H * I, 1 / Math.sqrt(I)),
     gateBias: biases ? rng.normalArray(I, 0.1) : undefined, upBias: biases ? rng.normalArray(I, 0.1) : undefined, downBias: biases ? rng.normalArray(H, 0.1) : undefined,
   };
+}
+
+/** FFN-hidden axes of a one-layer llama spec (mlp_bias: gate/up biases in the space). */
+function llamaAxes(H: number, I: number, mlpBias: boolean) {
+  const cfg = parseHfConfig({ model_type: 'llama', hidden_size: H, intermediate_size: I, num_hidden_layers: 1, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 8, mlp_bias: mlpBias });
+  return ffnAxes(buildArchSpec(cfg), 0);
 }
 
 describe('permuteAxis / applyPermutation', () => {
@@ -47,7 +55,7 @@ describe('function preservation', () => {
   it('a permuted SwiGLU FFN (with biases) computes the same function', () => {
     const f = randomFfn(16, 40, 1);
     const perm = new Rng(2).permutation(40);
-    const r = functionPreservation(f, perm, 32, 3);
+    const r = functionPreservation(f, perm, llamaAxes(16, 40, true), 32, 3);
     expect(r.maxAbsOutput).toBeGreaterThan(0.1);
     expect(r.maxAbsDelta).toBeLessThanOrEqual(1e-5);
     // And a permutation applied only to gate (a broken spec) is caught.
@@ -56,6 +64,25 @@ describe('function preservation', () => {
     const y0 = swigluForward(f, x, 32).y;
     const y1 = swigluForward(broken, x, 32).y;
     expect(Math.max(...y0.map((v, i) => Math.abs(v - y1[i])))).toBeGreaterThan(1e-2);
+  });
+
+  it('the axes come from the spec: biases only with mlp_bias, and a bias the spec lacks is refused', () => {
+    const withBias = llamaAxes(16, 40, true);
+    expect(withBias.map((a) => `${a.field}:${a.axis}`)).toEqual(['gate:0', 'up:0', 'down:1', 'gateBias:0', 'upBias:0']);
+    expect(llamaAxes(16, 40, false).map((a) => a.field)).toEqual(['gate', 'up', 'down']);
+    const f = randomFfn(16, 40, 4);
+    const perm = new Rng(5).permutation(40);
+    // The FFN has gate/up biases but the spec (no mlp_bias) does not place them: refused.
+    expect(() => permuteSwiGlu(f, perm, llamaAxes(16, 40, false))).toThrow(/gateBias.*mlp_bias/);
+    // The spec lists biases the FFN lacks: named.
+    expect(() => permuteSwiGlu({ ...f, gateBias: undefined }, perm, withBias)).toThrow(/'gateBias'/);
+    // down's bias lives in the residual space: untouched.
+    expect(permuteSwiGlu(f, perm, withBias).downBias).toBe(f.downBias);
+    // A spec without 'up' in the space leaves up alone, and the function changes: the axis set
+    // is the spec's, not a fixed list.
+    const noUp = withBias.filter((a) => a.field !== 'up' && a.field !== 'upBias');
+    const biasless = { ...f, upBias: undefined };
+    expect(functionPreservation(biasless, perm, noUp, 8, 6).maxAbsDelta).toBeGreaterThan(1e-2);
   });
 });
 
@@ -66,7 +93,8 @@ describe('alignment end to end: activations -> moments -> correlation -> LAP -> 
     const T = 1200;
     const anchor = randomFfn(H, I, 10, false);
     const pi = new Rng(11).permutation(I);
-    const noisy = permuteSwiGlu(anchor, pi);
+    const axes = llamaAxes(H, I, false);
+    const noisy = permuteSwiGlu(anchor, pi, axes);
     const rng = new Rng(12);
     for (const k of ['gate', 'up', 'down'] as const) for (let q = 0; q < noisy[k].length; q++) noisy[k][q] += 0.01 * rng.normal();
     const x = new Rng(13).normalArray(T * H);
@@ -83,7 +111,7 @@ describe('alignment end to end: activations -> moments -> correlation -> LAP -> 
     // Expert neuron j is anchor neuron pi[j], so anchor row pi[j] matches column j.
     expect(Array.from(lap.rowToCol)).toEqual(Array.from(invertPermutation(pi)));
 
-    const d = alignmentDiagnostics(corr, I, lap.rowToCol, { anchor, expert: noisy });
+    const d = alignmentDiagnostics(corr, I, lap.rowToCol, { anchor, expert: noisy, axes });
     expect(d.meanAfter).toBeGreaterThan(0.99);
     expect(d.meanBefore).toBeLessThan(0.3);
     expect(d.weightCosineAfter!).toBeGreaterThan(0.99);
@@ -92,8 +120,8 @@ describe('alignment end to end: activations -> moments -> correlation -> LAP -> 
     expect(d.histogramAfter.counts[19]).toBeGreaterThan(0.9 * I);
 
     // Aligning does not change what the expert computes, nor its CKA with the anchor.
-    const aligned = permuteSwiGlu(noisy, lap.rowToCol);
-    expect(functionPreservation(noisy, lap.rowToCol).maxAbsDelta).toBeLessThanOrEqual(1e-5);
+    const aligned = permuteSwiGlu(noisy, lap.rowToCol, axes);
+    expect(functionPreservation(noisy, lap.rowToCol, axes).maxAbsDelta).toBeLessThanOrEqual(1e-5);
     const hAligned = swigluForward(aligned, x, T).h;
     const m2 = new MomentAccumulator([I, I, I], { pairs: [[0, 1], [0, 2]] });
     m2.add([ha, he, hAligned], T);

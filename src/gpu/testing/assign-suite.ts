@@ -1,6 +1,6 @@
 /**
- * Kernel-contract cases of the alignment kernels (GPU vs CPU reference on seeded inputs), to be
- * appended to the browser kernel suite next to KERNEL_CASES.
+ * Kernel-contract cases of the assignment's certificate filter (GPU vs CPU reference on seeded
+ * inputs), part of KERNEL_CASES (run in Node and in Chromium).
  */
 import { certifyFilterRef } from '../../core/assign/certificate';
 import { makeMatrix } from '../../core/assign/generators';
@@ -9,9 +9,10 @@ import { Rng } from '../../core/rng';
 import { lapCertifyFilter } from '../kernels/lapCertify';
 import type { KernelCase } from './kernel-suite';
 
-function certifyCase(n: number, seed: number, kind: 'uniform' | 'corr', opts: { optimal: boolean; maxTileBytes?: number }): KernelCase {
+function certifyCase(n: number, seed: number, kind: 'uniform' | 'corr', opts: { optimal: boolean; maxTileBytes?: number; output?: 'gap' | 'absMax' }): KernelCase {
+  const output = opts.output ?? 'gap';
   return {
-    name: `lap_certify n=${n} ${kind}${opts.optimal ? ' optimal' : ' random perm'}${opts.maxTileBytes ? ' tiled' : ''}`,
+    name: `lap_certify ${output} n=${n} ${kind}${opts.optimal ? ' optimal' : ' random perm'}${opts.maxTileBytes ? ' tiled' : ''}`,
     kernel: 'lap_certify',
     tol: { atol: 1e-5, rtol: 1e-5 },
     async run(ctx) {
@@ -29,7 +30,7 @@ function certifyCase(n: number, seed: number, kind: 'uniform' | 'corr', opts: { 
       }
       const got = await lapCertifyFilter(ctx, c, n, rowToCol, prices, { maxTileBytes: opts.maxTileBytes });
       const ref = certifyFilterRef(c, n, rowToCol, prices);
-      return { got: got.gap, ref: Float32Array.from(ref.gap) };
+      return output === 'gap' ? { got: got.gap, ref: Float32Array.from(ref.gap) } : { got: got.absMax, ref: Float32Array.from(ref.absMax) };
     },
   };
 }
@@ -39,4 +40,5 @@ export const ASSIGN_KERNEL_CASES: KernelCase[] = [
   certifyCase(37, 2, 'uniform', { optimal: false }),
   certifyCase(130, 3, 'corr', { optimal: true }),
   certifyCase(257, 4, 'corr', { optimal: false, maxTileBytes: 257 * 4 * 50 }),
+  certifyCase(257, 5, 'uniform', { optimal: false, maxTileBytes: 257 * 4 * 50, output: 'absMax' }),
 ];

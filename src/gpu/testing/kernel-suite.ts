@@ -21,6 +21,7 @@ import { reduceRows } from '../kernels/reduce';
 import { ENGINE_KERNEL_CASES } from './engine-kernel-cases';
 import { MOMENT_KERNEL_CASES } from './moments-suite';
 import { TRAIN_KERNEL_CASES } from './train-kernel-cases';
+import { ASSIGN_KERNEL_CASES } from './assign-suite';
 
 export interface KernelCase {
   name: string;
@@ -205,6 +206,7 @@ export const KERNEL_CASES: KernelCase[] = [
   ...ENGINE_KERNEL_CASES,
   ...MOMENT_KERNEL_CASES,
   ...TRAIN_KERNEL_CASES,
+  ...ASSIGN_KERNEL_CASES,
 ];
 
 export async function runKernelCase(ctx: GpuContext, c: KernelCase): Promise<KernelResult> {

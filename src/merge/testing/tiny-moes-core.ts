@@ -13,7 +13,7 @@
 import { Rng } from '../../core/rng';
 import { ffnNames, MemoryWeights, type HostTensor } from '../../model/weights';
 import type { FixtureName } from '../../model/testing/fixtures';
-import { permuteFfn } from '../ffn-permute';
+import { modelArchSpec, permuteFfn } from '../ffn-permute';
 import { MergedWeights, type MergeSpec } from '../merged-weights';
 import type { MoeLayout } from '../moe-config';
 
@@ -48,7 +48,7 @@ async function twoSources(load: FixtureLoader, fixture: FixtureName) {
   for (let l = 0; l < cfg.numLayers; l++) {
     const n = ffnNames(cfg, l, 'dense');
     const sigma = new Rng(100 + l).permutation(cfg.intermediateSize);
-    const f = permuteFfn({ gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, sigma);
+    const f = permuteFfn(modelArchSpec(cfg), l, { gate: m.get(n.gate)!, up: m.get(n.up)!, down: m.get(n.down)! }, sigma);
     const jitter = (t: HostTensor): HostTensor => ({ data: Float32Array.from(t.data, (v) => v + 0.05 * rng.normal()), shape: t.shape });
     m.set(n.gate, jitter(f.gate)).set(n.up, jitter(f.up)).set(n.down, jitter(f.down));
     const inv = new Int32Array(sigma.length);

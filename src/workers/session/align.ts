@@ -8,7 +8,7 @@ import { maxAbsDiff } from '../../core/testing/compare';
 import { buildCalibration, type CalibrationDomain } from '../../merge/calibrate';
 import { expertCka, layerCka } from '../../merge/cka';
 import { tokenMap } from '../../merge/checkpoint-weights';
-import { matchNeurons } from '../../merge/match';
+import { matchNeurons, type MatchResult } from '../../merge/match';
 import { MergedWeights } from '../../merge/merged-weights';
 import { probe } from '../../merge/probe';
 import { randomRouters } from '../../merge/router-init';
@@ -53,10 +53,18 @@ export async function align(s: StudioSession, p: { partial: number }, ctx: Handl
   const backend = await s.deps.backend();
   const weights = sources.map((x) => x.weights);
   // gpuMoments: on the WebGPU backend the FFN activations are accumulated on the GPU (no readback).
-  const pr = await probe(weights, cal.windows, { anchor: s.anchor, mapIds: sourceIdMaps(s), residual: sources.length * sources[0].summary.numLayers <= 128, gpuMoments: true }, {
+  // keepGpuMoments: the match stage then computes the correlations, best-k candidates and the
+  // certificate's dense pass on the GPU too (only the sparse assignment core runs on the host).
+  const pr = await probe(weights, cal.windows, { anchor: s.anchor, mapIds: sourceIdMaps(s), residual: sources.length * sources[0].summary.numLayers <= 128, gpuMoments: true, keepGpuMoments: true }, {
     backend, signal: ctx.signal, progress: (e) => ctx.progress({ stage: 'probe', done: e.done, total: e.total, message: e.message }),
   });
-  const m = await matchNeurons(pr, s.anchor, { partial: p.partial, weights }, { signal: ctx.signal, progress: (e) => ctx.progress({ stage: 'match', done: e.done, total: e.total, message: e.message }) });
+  let m: MatchResult;
+  try {
+    m = await matchNeurons(pr, s.anchor, { partial: p.partial, weights }, { backend, signal: ctx.signal, progress: (e) => ctx.progress({ stage: 'match', done: e.done, total: e.total, message: e.message }) });
+  } finally {
+    pr.gpuFfn?.dispose();
+    delete pr.gpuFfn;
+  }
   s.probe = pr;
   s.match = m;
   s.alignPartial = p.partial;
