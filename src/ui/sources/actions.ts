@@ -1,4 +1,5 @@
 /** The Sources stage's engine calls: demo catalog, loading, roles. */
+import { DEMO_PRESET } from '../../core/recipe/demo-preset';
 import { stagesAfter } from '../../state/stages';
 import { useStudio } from '../../state/store';
 import type { SourceRef } from '../../workers/studio-types';
@@ -21,7 +22,8 @@ export function fetchCatalog(): Promise<boolean> {
  * setting: three experts branched from one base (prose, code, math, like Qwen2.5's Instruct,
  * Coder and Math) plus one independently pre-trained model (like Qwen2), anchored on the most
  * general branched expert; the base itself and the branched expert of the independent one's
- * domain are left out (they stay available in the catalog).
+ * domain are left out (they stay available in the catalog). The demo's merge and training
+ * settings come with it (centroid routers, a short router-only run).
  */
 export async function loadDemoFamily(): Promise<void> {
   let catalog = useStudio.getState().catalog;
@@ -38,6 +40,9 @@ export async function loadDemoFamily(): Promise<void> {
   const models = preset.length >= 2 ? preset : catalog.models;
   s.addEntries(models.map((m) => ({ kind: 'demo', id: m.id, domain: m.domain })));
   s.setAnchor(0);
+  // Merge and training settings shown to work on the demo (src/core/recipe/demo-preset.ts).
+  s.setMergeConfig({ ...DEMO_PRESET.merge });
+  s.setTrainConfig({ ...DEMO_PRESET.train });
   await loadSources();
 }
 
