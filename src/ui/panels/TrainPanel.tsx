@@ -12,6 +12,8 @@ import { formatNumber } from '../format';
 import { engine } from '../engine';
 import { cancelTask, runTask } from '../tasks';
 
+type NumericKey = { [K in keyof TrainRequest]-?: TrainRequest[K] extends number | undefined ? K : never }[keyof TrainRequest];
+
 /** Set by Cancel so that the aborted call does not leave a "paused" run behind. */
 let cancelRequested = false;
 
@@ -65,7 +67,7 @@ export function TrainPanel() {
   const balanced = summary?.balancedAux ?? model?.topK;
   const shown = historyModel === cfg.model ? history : [];
   const last = shown[shown.length - 1];
-  const numField = (k: keyof TrainRequest, label: string, step = 1, min = 0) => (
+  const numField = (k: NumericKey, label: string, step = 1, min = 0) => (
     <Field label={label}>
       <input type="number" step={step} min={min} value={cfg[k]} disabled={running} onChange={(e) => set({ [k]: Number(e.target.value) })} />
     </Field>
