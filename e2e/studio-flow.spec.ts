@@ -1,5 +1,7 @@
 // The studio's demo flow end to end in headless Chromium with WebGPU (SwiftShader): load the demo
-// family, calibrate, align, CKA, merge with baselines, train a few router steps, evaluate and
+// family, calibrate, align, CKA, merge with baselines, train a few router steps, reload
+// mid-training and restore the session from the engine's stage cache (training resumes from the
+// checkpointed step, nothing before it is recomputed), evaluate, generate with onnxruntime-web,
 // export; assertions on what is rendered, a screenshot of every panel, and no console errors.
 // The network is cut: every request that does not go to the local dev server is aborted and
 // recorded, and none may happen (the demo runs offline). Budgets are tiny so that the software
@@ -79,20 +81,67 @@ test('the demo flow runs end to end', async ({ page }, info) => {
 
   await openStage(page, 'train');
   await page.getByTestId('train-model').selectOption('symphony');
-  await page.getByLabel('steps', { exact: true }).fill('3');
+  await page.getByLabel('steps', { exact: true }).fill('6');
   await page.getByLabel('tokens per batch').fill('64');
   await page.getByLabel('sequence length', { exact: true }).fill('32');
+  await page.getByLabel('checkpoint every (steps)').fill('2');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('loss-point')).toHaveCount(3, { timeout: 300_000 });
-  await done(page, 'train');
+  await shot('6-train-running');
+
+  // Reload mid-training: the engine restarts empty; the trainer state was checkpointed every 2
+  // steps (step 2 was written before step 3 began), so the run comes back at an even step >= 2.
+  await page.reload();
+  await expect(page.getByTestId('gpu-report')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('panel-train')).toBeVisible();
+  await expect(page.getByTestId('restored-note')).toBeVisible();
+  await page.getByTestId('restore-session').click();
+  const status = page.getByTestId('restore-status');
+  await expect(status).toContainText('Restored from cache: Calibration, Alignment, CKA, Merge, Train', { timeout: 120_000 });
+  await expect(status).not.toContainText('To run again');
+  for (const id of ['calibration', 'alignment', 'cka', 'merge']) {
+    await expect(page.getByTestId(`stage-status-${id}`)).toHaveAttribute('data-status', 'done');
+  }
+  await expect(page.getByTestId('train-state')).toContainText(/paused at step [24]/);
+  const restoredStep = Number((await page.getByTestId('train-state').textContent())?.match(/step (\d+)/)?.[1]);
+  expect(restoredStep % 2).toBe(0);
+  await expect(page.getByTestId('loss-point')).toHaveCount(restoredStep);
+  await shot('6-train-restored');
+  const steps: number[] = [];
+  const before = await page.getByTestId('loss-point').count();
+  await page.getByTestId('train-resume').click();
+  await done(page, 'train', 300_000);
+  await expect(page.getByTestId('loss-point')).toHaveCount(6);
+  for (const el of await page.getByTestId('loss-point').all()) steps.push(Number(await el.getAttribute('data-step')));
+  // The step counter continued from the checkpoint: one point per step, none repeated or lost.
+  expect(before).toBe(restoredStep);
+  expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+  await expect(page.getByTestId('train-state')).toContainText('finished 6 steps');
   await shot('6-train');
 
+  // Evaluate and export on the restored engine: alignment is not run again (it stays done).
   await openStage(page, 'evaluate');
   await page.getByTestId('run-evaluate').click();
   await done(page, 'evaluate', 400_000);
   const rows = page.getByTestId('ppl-row');
   await expect(rows).toHaveCount(3 + 4);
+  await expect(page.getByTestId('stage-status-alignment')).toHaveAttribute('data-status', 'done');
   await shot('7-evaluate');
+
+  // The playground on onnxruntime-web (wasm), then on our engine.
+  const playground = page.getByTestId('playground');
+  await playground.getByRole('combobox', { name: 'model' }).selectOption('symphony');
+  await page.getByTestId('gen-runtime').selectOption('ort-wasm');
+  await playground.getByLabel('new tokens').fill('6');
+  await page.getByTestId('run-generate').click();
+  await expect(page.getByTestId('gen-runtime-used')).toContainText('onnxruntime-web (wasm)', { timeout: 180_000 });
+  const ortText = await page.getByTestId('gen-output').textContent();
+  expect(ortText?.length).toBeGreaterThan('Once upon a time'.length);
+  await playground.screenshot({ path: info.outputPath('7-playground-onnxruntime.png') });
+  await page.getByTestId('gen-runtime').selectOption('engine');
+  await page.getByTestId('run-generate').click();
+  await expect(page.getByTestId('gen-runtime-used')).toContainText('our engine', { timeout: 120_000 });
+  console.log(`greedy playground: onnxruntime-web ${JSON.stringify(ortText)}, our engine ${JSON.stringify(await page.getByTestId('gen-output').textContent())}`);
 
   await openStage(page, 'export');
   await page.getByTestId('export-model').selectOption('symphony');
@@ -103,7 +152,7 @@ test('the demo flow runs end to end', async ({ page }, info) => {
   await download;
   await shot('8-export');
 
-  // A reload mid-workflow keeps the finished stages and their results.
+  // A reload after the whole flow keeps the finished stages and their results, and restores them.
   await page.reload();
   await expect(page.getByTestId('gpu-report')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   for (const id of ['sources', 'calibration', 'alignment', 'cka', 'merge', 'train', 'evaluate']) {
@@ -113,7 +162,14 @@ test('the demo flow runs end to end', async ({ page }, info) => {
   await expect(page.getByTestId('ppl-row')).toHaveCount(3 + 4);
   await openStage(page, 'cka');
   expect(await page.getByTestId('cka-cell').count()).toBeGreaterThanOrEqual(16);
+  await page.getByTestId('restore-session').click();
+  await expect(page.getByTestId('restore-status')).toContainText('Restored from cache: Calibration, Alignment, CKA, Merge, Train, Evaluate', { timeout: 120_000 });
   await shot('9-after-reload');
+  await openStage(page, 'sources');
+  await expect(page.getByTestId('stage-cache-info')).not.toContainText('(0 entries');
+  await page.getByTestId('clear-stage-cache').click();
+  await expect(page.getByTestId('stage-cache-info')).toContainText('(0 entries');
+  await shot('10-sources-caches');
 
   expect(errors).toEqual([]);
   expect(external).toEqual([]);

@@ -191,6 +191,8 @@ export interface RestoreRequest {
   alignPartial: number | null;
   cka: boolean;
   merge: MergeRequest | null;
+  /** A trained model is expected (its checkpoint missing is reported). */
+  train: boolean;
   evaluate: boolean;
 }
 

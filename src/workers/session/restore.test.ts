@@ -25,7 +25,7 @@ const REFS = [{ kind: 'demo' as const, id: 'demo/prose' }, { kind: 'demo' as con
 const CAL: CalibrationRequest = { domains: [{ name: 'prose', builtin: true }, { name: 'code', builtin: true }], tokensPerDomain: 128, seqLen: 32 };
 const MERGE: MergeRequest = { backbone: { rule: 'symphony', slerpT: 0.5 }, topK: 1, normTopkProb: false, routerInit: 'centroids', baselines: [], dropRatio: 0.5, seed: 0 };
 const TRAIN: TrainRequest = { model: 'symphony', scope: 'router', steps: 4, lr: 5e-3, batchTokens: 64, seqLen: 32, balanceCoef: 0.01, warmupSteps: 0, seed: 0, checkpointEvery: 2 };
-const RESTORE: RestoreRequest = { calibration: CAL, alignPartial: 1, cka: true, merge: MERGE, evaluate: true };
+const RESTORE: RestoreRequest = { calibration: CAL, alignPartial: 1, cka: true, merge: MERGE, train: true, evaluate: true };
 
 async function loaded(e: Partial<Handlers<EngineApi>>): Promise<void> {
   await e.loadSources!({ refs: REFS }, ctx());
@@ -99,6 +99,7 @@ describe('stage cache: a reload continues from the finished stages', () => {
     await loaded(e);
     const re = await e.restore!({ ...RESTORE, evaluate: false }, ctx());
     expect(re.training).toEqual([]);
+    expect(re.stages.find((x) => x.stage === 'train')?.status).toBe('missing');
     expect(re.built.find((m) => m.id === 'symphony')?.trained).toBe(false);
   });
 
@@ -114,14 +115,14 @@ describe('stage cache: a reload continues from the finished stages', () => {
     await store.put(entry, env);
     const b = engine(store);
     await loaded(b);
-    const r = await b.restore!({ ...RESTORE, cka: false, merge: null, evaluate: false }, ctx());
+    const r = await b.restore!({ ...RESTORE, cka: false, merge: null, train: false, evaluate: false }, ctx());
     expect(r.stages.map((x) => x.status)).toEqual(['restored', 'stale']);
     expect(r.stages[1].message).toMatch(/Run the stage again/);
     expect((await store.list()).some((m) => m.key === entry.key)).toBe(false);
     await expect(Promise.resolve().then(() => b.permutation!({ model: 1, layer: 0 }, ctx()))).rejects.toThrow(/Run the alignment first/);
     // Another calibration request is another key: a miss, and everything after it is missing.
     const m = await b.restore!({ ...RESTORE, calibration: { ...CAL, seqLen: 16 } }, ctx());
-    expect(m.stages.map((x) => x.status)).toEqual(['missing', 'missing', 'missing', 'missing', 'missing']);
+    expect(m.stages.map((x) => `${x.stage}:${x.status}`)).toEqual(['calibration:missing', 'alignment:missing', 'cka:missing', 'merge:missing', 'train:missing', 'evaluate:missing']);
   });
 
   it('bounds its size: the oldest entries go first, a value over the bound is not stored', async () => {

@@ -127,6 +127,7 @@ export async function restoreStages(s: StudioSession, req: RestoreRequest, ctx: 
       }
       if (out.training.length) out.stages.push({ stage: 'train', status: 'restored' });
     }
+    if (req.train && !out.training.length && !out.stages.some((x) => x.stage === 'train')) out.stages.push({ stage: 'train', status: 'missing' });
   }
   if (req.evaluate) {
     await step('evaluate', async () => {
