@@ -35,7 +35,7 @@ async function sessionFor(s: StudioSession, ort: typeof Ort, id: string, m: Mode
   map.delete(id);
   if (open) void open.session.then((x) => x.release(), () => undefined);
   const session = exportOnnx(m.weights, { maxPositions: ORT_POSITIONS })
-    .then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: [provider] }));
+    .then((bytes) => ort.InferenceSession.create(bytes, { executionProviders: [provider], logSeverityLevel: 3 }));
   map.set(id, { weights: m.weights, provider, session });
   session.catch(() => map.delete(id));
   return session;

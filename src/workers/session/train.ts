@@ -8,7 +8,7 @@
  * keeps the steps done (the run ends there) or discards the run. The trained weights replace
  * the model's, so evaluation, routing and export see the trained router.
  */
-import { InvalidArgumentError } from '../../core/errors';
+import { AbortedError, InvalidArgumentError } from '../../core/errors';
 import { CpuTrainBackend } from '../../core/train/cpu-train-backend';
 import { trainWindows } from '../../core/train/data';
 import { StaleStageError } from '../../io/stage-store';
@@ -138,7 +138,10 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
     if (r.status === 'paused' || cur.trainer.step >= cur.trainer.config.steps) break;
   }
   cur.summary.heldOutLossAfter = (await cur.trainer.evaluate(cur.heldOut)).lmLoss;
-  return adopt(s, cur);
+  const summary = await adopt(s, cur);
+  // A pause answers as a cancellation (the caller's call was aborted); the run stays resumable.
+  if (ctx.signal.aborted) throw new AbortedError(`Training paused at step ${summary.steps}; resume it with the same settings.`);
+  return summary;
 }
 
 /**
