@@ -1,5 +1,7 @@
 // The studio's demo flow end to end in headless Chromium with WebGPU (SwiftShader): load the demo
-// family, calibrate, align, CKA, merge with baselines, train a few router steps, evaluate and
+// family, calibrate, align, CKA, merge with baselines, train a few router steps, reload
+// mid-training and restore the session from the engine's stage cache (training resumes from the
+// checkpointed step, nothing before it is recomputed), evaluate, generate with onnxruntime-web,
 // export; assertions on what is rendered, a screenshot of every panel, and no console errors.
 // The network is cut: every request that does not go to the local dev server is aborted and
 // recorded, and none may happen (the demo runs offline). Budgets are tiny so that the software
@@ -7,6 +9,9 @@
 import { expect, test, type Page } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
+
+/** Router steps of the run that is reloaded mid-way (enough that the reload lands before the end). */
+const STEPS = 40;
 
 async function openStage(page: Page, id: string): Promise<void> {
   await page.getByTestId(`stage-${id}`).click();
@@ -79,20 +84,69 @@ test('the demo flow runs end to end', async ({ page }, info) => {
 
   await openStage(page, 'train');
   await page.getByTestId('train-model').selectOption('symphony');
-  await page.getByLabel('steps', { exact: true }).fill('3');
+  await page.getByLabel('steps', { exact: true }).fill(String(STEPS));
   await page.getByLabel('tokens per batch').fill('64');
   await page.getByLabel('sequence length', { exact: true }).fill('32');
+  await page.getByLabel('checkpoint every (steps)').fill('2');
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('loss-point')).toHaveCount(3, { timeout: 300_000 });
-  await done(page, 'train');
+  await expect.poll(() => page.getByTestId('loss-point').count(), { timeout: 300_000 }).toBeGreaterThanOrEqual(3);
+  await shot('6-train-running');
+
+  // Reload mid-training: the engine restarts empty; the trainer state was checkpointed every 2
+  // steps (step 2 was written before step 3 began), so the run comes back at an even step >= 2.
+  expect(await page.getByTestId('loss-point').count()).toBeLessThan(STEPS);
+  await page.reload();
+  await expect(page.getByTestId('gpu-report')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('panel-train')).toBeVisible();
+  await expect(page.getByTestId('restored-note')).toBeVisible();
+  await page.getByTestId('restore-session').click();
+  const status = page.getByTestId('restore-status');
+  await expect(status).toContainText('Restored from cache: Calibration, Alignment, CKA, Merge, Train', { timeout: 120_000 });
+  await expect(status).not.toContainText('To run again');
+  for (const id of ['calibration', 'alignment', 'cka', 'merge']) {
+    await expect(page.getByTestId(`stage-status-${id}`)).toHaveAttribute('data-status', 'done');
+  }
+  await expect(page.getByTestId('train-state')).toContainText(/paused at step \d+/);
+  const restoredStep = Number((await page.getByTestId('train-state').textContent())?.match(/step (\d+)/)?.[1]);
+  expect(restoredStep % 2).toBe(0);
+  expect(restoredStep).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('loss-point')).toHaveCount(restoredStep);
+  await shot('6-train-restored');
+  const steps: number[] = [];
+  const before = await page.getByTestId('loss-point').count();
+  await page.getByTestId('train-resume').click();
+  await done(page, 'train', 300_000);
+  await expect(page.getByTestId('loss-point')).toHaveCount(STEPS);
+  for (const el of await page.getByTestId('loss-point').all()) steps.push(Number(await el.getAttribute('data-step')));
+  // The step counter continued from the checkpoint: one point per step, none repeated or lost.
+  expect(before).toBe(restoredStep);
+  expect(steps).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
+  await expect(page.getByTestId('train-state')).toContainText(`finished ${STEPS} steps`);
   await shot('6-train');
 
+  // Evaluate and export on the restored engine: alignment is not run again (it stays done).
   await openStage(page, 'evaluate');
   await page.getByTestId('run-evaluate').click();
   await done(page, 'evaluate', 400_000);
   const rows = page.getByTestId('ppl-row');
   await expect(rows).toHaveCount(3 + 4);
+  await expect(page.getByTestId('stage-status-alignment')).toHaveAttribute('data-status', 'done');
   await shot('7-evaluate');
+
+  // The playground on onnxruntime-web (wasm), then on our engine.
+  const playground = page.getByTestId('playground');
+  await playground.getByRole('combobox', { name: 'model' }).selectOption('symphony');
+  await page.getByTestId('gen-runtime').selectOption('ort-wasm');
+  await playground.getByLabel('new tokens').fill('6');
+  await page.getByTestId('run-generate').click();
+  await expect(page.getByTestId('gen-runtime-used')).toContainText('onnxruntime-web (wasm)', { timeout: 180_000 });
+  const ortText = await page.getByTestId('gen-output').textContent();
+  expect(ortText?.length).toBeGreaterThan('Once upon a time'.length);
+  await playground.screenshot({ path: info.outputPath('7-playground-onnxruntime.png') });
+  await page.getByTestId('gen-runtime').selectOption('engine');
+  await page.getByTestId('run-generate').click();
+  await expect(page.getByTestId('gen-runtime-used')).toContainText('our engine', { timeout: 120_000 });
+  console.log(`greedy playground: onnxruntime-web ${JSON.stringify(ortText)}, our engine ${JSON.stringify(await page.getByTestId('gen-output').textContent())}`);
 
   await openStage(page, 'export');
   await page.getByTestId('export-model').selectOption('symphony');
@@ -103,7 +157,7 @@ test('the demo flow runs end to end', async ({ page }, info) => {
   await download;
   await shot('8-export');
 
-  // A reload mid-workflow keeps the finished stages and their results.
+  // A reload after the whole flow keeps the finished stages and their results, and restores them.
   await page.reload();
   await expect(page.getByTestId('gpu-report')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   for (const id of ['sources', 'calibration', 'alignment', 'cka', 'merge', 'train', 'evaluate']) {
@@ -113,7 +167,42 @@ test('the demo flow runs end to end', async ({ page }, info) => {
   await expect(page.getByTestId('ppl-row')).toHaveCount(3 + 4);
   await openStage(page, 'cka');
   expect(await page.getByTestId('cka-cell').count()).toBeGreaterThanOrEqual(16);
+  await page.getByTestId('restore-session').click();
+  await expect(page.getByTestId('restore-status')).toContainText('Restored from cache: Calibration, Alignment, CKA, Merge, Train, Evaluate', { timeout: 120_000 });
   await shot('9-after-reload');
+
+  // Cancel in Train offers discarding the run or keeping the steps done.
+  await openStage(page, 'train');
+  await page.getByTestId('train-model').selectOption('btx');
+  await page.getByLabel('steps', { exact: true }).fill('400');
+  await page.getByTestId('train-start').click();
+  await expect.poll(() => page.getByTestId('loss-point').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
+  await page.getByTestId('train-cancel').click();
+  await shot('9-train-cancel-choice');
+  await page.getByTestId('train-discard').click();
+  await expect(page.getByTestId('train-start')).toBeVisible();
+  await expect(page.getByTestId('loss-point')).toHaveCount(0);
+  await expect(page.getByTestId('train-resume')).toHaveCount(0);
+  await expect(page.getByTestId('stage-status-train')).toHaveAttribute('data-status', 'idle');
+  await page.getByTestId('train-start').click();
+  await expect.poll(() => page.getByTestId('loss-point').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+  await page.getByTestId('train-cancel').click();
+  await page.getByTestId('train-keep').click();
+  await expect(page.getByTestId('train-state')).toContainText(/finished \d+ steps/, { timeout: 60_000 });
+  await done(page, 'train');
+  expect(await page.getByTestId('loss-point').count()).toBeGreaterThanOrEqual(2);
+
+  // The playground on onnxruntime-web's WebGPU provider.
+  await openStage(page, 'evaluate');
+  await page.getByTestId('gen-runtime').selectOption('ort-webgpu');
+  await page.getByTestId('run-generate').click();
+  await expect(page.getByTestId('gen-runtime-used')).toContainText('onnxruntime-web (WebGPU)', { timeout: 180_000 });
+  await page.getByTestId('playground').screenshot({ path: info.outputPath('9-playground-onnxruntime-webgpu.png') });
+  await openStage(page, 'sources');
+  await expect(page.getByTestId('stage-cache-info')).not.toContainText('(0 entries');
+  await page.getByTestId('clear-stage-cache').click();
+  await expect(page.getByTestId('stage-cache-info')).toContainText('(0 entries');
+  await shot('10-sources-caches');
 
   expect(errors).toEqual([]);
   expect(external).toEqual([]);

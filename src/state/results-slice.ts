@@ -3,7 +3,7 @@
  * (perplexity and routing rows, token routing, generated text) and export settings.
  */
 import type { StateCreator } from 'zustand';
-import type { EvalRow, TokenRouting, TrainRequest, TrainStep, TrainSummary } from '../workers/studio-types';
+import type { EvalRow, PlaygroundRuntime, TokenRouting, TrainRequest, TrainStep, TrainSummary } from '../workers/studio-types';
 
 export interface ExportConfig {
   model: string;
@@ -25,7 +25,7 @@ export interface ResultsSlice {
   routeModel: string;
   routeText: string;
   tokenRouting: TokenRouting | null;
-  playground: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number; output: string };
+  playground: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number; output: string; runtime?: PlaygroundRuntime; outputRuntime?: PlaygroundRuntime };
   exportConfig: ExportConfig;
   lastExport: { name: string; bytes: number; savedAs: string } | null;
   setTrainConfig: (c: Partial<TrainRequest>) => void;
@@ -52,6 +52,7 @@ export const DEFAULT_TRAIN: TrainRequest = {
   balanceCoef: 0.01,
   warmupSteps: 10,
   seed: 0,
+  checkpointEvery: 5,
 };
 
 export const createResultsSlice: StateCreator<ResultsSlice, [], [], ResultsSlice> = (set) => ({
@@ -65,7 +66,7 @@ export const createResultsSlice: StateCreator<ResultsSlice, [], [], ResultsSlice
   routeModel: '',
   routeText: 'def fibonacci(n):\n    return n if n < 2 else fibonacci(n - 1) + fibonacci(n - 2)\nThe integral of x squared is x cubed over three.',
   tokenRouting: null,
-  playground: { model: '', prompt: 'Once upon a time', maxNewTokens: 48, greedy: true, temperature: 0.8, seed: 0, output: '' },
+  playground: { model: '', prompt: 'Once upon a time', maxNewTokens: 48, greedy: true, temperature: 0.8, seed: 0, output: '', runtime: 'engine' },
   exportConfig: { model: '', dtype: 'f32', format: 'hf' },
   lastExport: null,
   setTrainConfig: (c) => set((s) => ({ trainConfig: { ...s.trainConfig, ...c } })),

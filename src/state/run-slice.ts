@@ -4,6 +4,7 @@
  * of running actions. AbortControllers are not here (not serialisable): src/ui/tasks.ts holds them.
  */
 import type { StateCreator } from 'zustand';
+import type { RestoreResult } from '../workers/studio-types';
 import { STAGES, type StageId, type StageStatus } from './stages';
 
 export interface UiError {
@@ -28,6 +29,9 @@ export interface RunSlice {
   /** Sources were loaded into the engine in this page (the engine starts empty on each load). */
   engineHasSources: boolean;
   setEngineHasSources: (v: boolean) => void;
+  /** What the engine restored from its stage cache after this page loaded (not persisted). */
+  restoreReport: RestoreResult['stages'] | null;
+  setRestoreReport: (r: RestoreResult['stages'] | null) => void;
   setStageStatus: (id: StageId, status: StageStatus) => void;
   setError: (key: string, error: UiError | null) => void;
   setProgress: (key: string, p: ProgressInfo | null) => void;
@@ -44,6 +48,8 @@ export const createRunSlice: StateCreator<RunSlice, [], [], RunSlice> = (set) =>
   running: {},
   engineHasSources: false,
   setEngineHasSources: (engineHasSources) => set({ engineHasSources }),
+  restoreReport: null,
+  setRestoreReport: (restoreReport) => set({ restoreReport }),
   setStageStatus: (id, status) => set((s) => ({ stageStatus: { ...s.stageStatus, [id]: status } })),
   setError: (key, error) => set((s) => ({ errors: { ...s.errors, [key]: error } })),
   setProgress: (key, p) => set((s) => ({ progress: { ...s.progress, [key]: p } })),

@@ -19,8 +19,13 @@ import { demoCatalog, loadSources, setRoles } from './session/sources';
 import { align, calibrate, cka, permutation } from './session/align';
 import { merge } from './session/build';
 import { evaluate, generate, routeText } from './session/use';
-import { train } from './session/train';
-import { exportModel, findings } from './session/export';
+import { stopTraining, train } from './session/train';
+import { restoreStages } from './session/restore';
+import { StageCache } from './session/stage-cache';
+import type { OrtLoader } from './session/ort-playground';
+import type { StageStore } from '../io/stage-store';
+import type { StageCacheReport } from './studio-types';
+import { exportModel } from './session/export';
 
 export interface EngineOptions {
   acquire?: (o: AcquireOptions) => Promise<GpuContext>;
@@ -28,6 +33,11 @@ export interface EngineOptions {
   /** Run the studio's stages on this backend instead of WebGPU (tests, CPU-only hosts). */
   backend?: () => Promise<ComputeBackend<BackendTensor>>;
   cache?: ChunkCache;
+  /** Where finished stages are kept (IndexedDB in the worker); absent: nothing survives the engine. */
+  stages?: StageStore;
+  /** Bound of the stage cache in bytes (default 1 GiB). */
+  stageLimitBytes?: number;
+  ort?: OrtLoader;
 }
 
 export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> {
@@ -47,7 +57,9 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
     webgpu ??= new WebGpuBackend(c);
     return webgpu;
   });
-  const s = new StudioSession({ backend, demo: opts.demo, cache: opts.cache });
+  const stages = opts.stages ? new StageCache(opts.stages, opts.stageLimitBytes) : undefined;
+  const s = new StudioSession({ backend, demo: opts.demo, cache: opts.cache, stages, ort: opts.ort });
+  const stageInfo = async (): Promise<StageCacheReport> => stages ? stages.info() : { persistent: false, bytes: 0, limitBytes: 0, entries: [] };
   return {
     async init(p) {
       return (await gpu({ featureLevel: p.featureLevel })).caps;
@@ -83,8 +95,14 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
     routeText: (p) => routeText(s, p),
     generate: (p, c) => generate(s, p, c),
     train: (p, c) => train(s, p, c),
+    stopTraining: (p) => stopTraining(s, p),
+    restore: (p, c) => restoreStages(s, p, c),
+    stageCacheInfo: stageInfo,
+    clearStageCache: async () => {
+      await stages?.clear();
+      return stageInfo();
+    },
     exportModel: (p, c) => exportModel(s, p, c),
-    findings: () => Promise.resolve(findings(s)),
     cacheInfo: async () => ({ bytes: opts.cache ? await opts.cache.size() : 0, available: Boolean(opts.cache) }),
     clearCache: async () => {
       await opts.cache?.clear();

@@ -7,8 +7,8 @@ import type { CapabilityReport } from '../gpu/capabilities';
 import type { KernelResult } from '../gpu/testing/kernel-suite';
 import type {
   AlignmentSummary, BuiltModel, CalibrationRequest, CalibrationSummary, CkaSummary, DemoCatalog, EvalRow,
-  Findings, LoadProgress, MergeReport, MergeRequest, SourceRef, SourceSummary, TokenRouting, TrainRequest,
-  TrainStep, TrainSummary,
+  LoadProgress, MergeReport, MergeRequest, PlaygroundRuntime, RestoreRequest, RestoreResult, SourceRef, SourceSummary,
+  StageCacheReport, TokenRouting, TrainRequest, TrainStep, TrainSummary,
 } from './studio-types';
 
 export interface ProgressEvent {
@@ -41,11 +41,18 @@ export interface EngineApi {
   merge: { params: MergeRequest; result: BuiltModel[]; progress: ProgressEvent };
   /** Router fine-tuning. Aborting pauses; calling again for the same model resumes. */
   train: { params: TrainRequest; result: TrainSummary; progress: TrainStep };
+  /** End a run: keep the steps done (the summary) or discard it (null; the model is untrained again). */
+  stopTraining: { params: { model: string; keep: boolean }; result: TrainSummary | null; progress: never };
+  /** A fresh engine (after a reload): restore the finished stages from the stage cache. */
+  restore: { params: RestoreRequest; result: RestoreResult; progress: ProgressEvent };
+  /** The stage cache (IndexedDB): what it holds, and clearing it. */
+  stageCacheInfo: { params: Record<string, never>; result: StageCacheReport; progress: never };
+  clearStageCache: { params: Record<string, never>; result: StageCacheReport; progress: never };
   /** Per-domain perplexity on up to `tokensPerDomain` validation tokens (default 512) per domain. */
   evaluate: { params: { models: string[]; heldOut: boolean; tokensPerDomain?: number }; result: EvalRow[]; progress: ProgressEvent };
   routeText: { params: { model: string; text: string }; result: TokenRouting; progress: never };
   generate: {
-    params: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number };
+    params: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number; runtime?: PlaygroundRuntime };
     result: { text: string };
     progress: { text: string };
   };
@@ -57,6 +64,4 @@ export interface EngineApi {
   /** Bytes held by the download cache, and clearing it. */
   cacheInfo: { params: Record<string, never>; result: { bytes: number; available: boolean }; progress: never };
   clearCache: { params: Record<string, never>; result: { bytes: number; available: boolean }; progress: never };
-  /** The numbers of METHOD.md section 6 measured so far in this session. */
-  findings: { params: Record<string, never>; result: Findings; progress: never };
 }

@@ -138,6 +138,10 @@ export interface TrainRequest {
   balanceCoef: number;
   warmupSteps: number;
   seed: number;
+  /** Write the trainer state to the stage cache every this many steps (default 5; also on pause and at the end). */
+  checkpointEvery?: number;
+  /** Start over from the merged weights even when a run of the same request is live. */
+  fresh?: boolean;
 }
 
 export interface TrainStep {
@@ -179,17 +183,32 @@ export interface TokenRouting {
 
 export type { MergeReport };
 
-/** One check of METHOD.md section 6 with the number measured in this session (null: not yet). */
-export interface Finding {
-  id: 'function-preservation' | 'cka-invariance' | 'identity-permutations' | 'shared-expert-alignment' | 'load-balance' | 'routing-by-domain';
-  title: string;
-  value: number | null;
-  /** What the number means and whether the claim holds ("holds" / "does not hold" / stage to run). */
-  verdict: string;
-  holds: boolean | null;
-  detail: string;
+export type RestoreStage = 'calibration' | 'alignment' | 'cka' | 'merge' | 'train' | 'evaluate';
+
+/** What the UI shows as done, for a fresh engine to restore from its stage cache. */
+export interface RestoreRequest {
+  calibration: CalibrationRequest | null;
+  alignPartial: number | null;
+  cka: boolean;
+  merge: MergeRequest | null;
+  /** A trained model is expected (its checkpoint missing is reported). */
+  train: boolean;
+  evaluate: boolean;
 }
 
-export interface Findings {
-  items: Finding[];
+export interface RestoreResult {
+  /** Per requested stage: restored from the cache, not cached (run it again), or dropped as stale (with why). */
+  stages: { stage: RestoreStage; status: 'restored' | 'missing' | 'stale'; message?: string }[];
+  built: BuiltModel[];
+  training: { model: string; summary: TrainSummary; totalSteps: number; finished: boolean }[];
 }
+
+export interface StageCacheReport {
+  persistent: boolean;
+  bytes: number;
+  limitBytes: number;
+  entries: { stage: string; count: number; bytes: number }[];
+}
+
+/** Who generates in the playground: our engine, or onnxruntime-web on the ONNX export (wasm or WebGPU). */
+export type PlaygroundRuntime = 'engine' | 'ort-wasm' | 'ort-webgpu';

@@ -10,6 +10,7 @@ import { ExportPanel } from './ExportPanel';
 import { MergePanel } from './MergePanel';
 import { SourcesPanel } from './SourcesPanel';
 import { TrainPanel } from './TrainPanel';
+import { RestoreNote, RestoreStatus } from './RestoreNote';
 
 const PANELS: Record<StageId, () => ReactNode> = {
   sources: SourcesPanel,
@@ -27,7 +28,7 @@ export function StagePanel() {
   const status = useStudio((s) => s.stageStatus[active]);
   const stage = STAGES.find((s) => s.id === active) ?? STAGES[0];
   const Panel = PANELS[stage.id];
-  const restored = useStudio((s) => !s.engineHasSources && s.summaries.length > 0 && !s.running.sources);
+  const restored = useStudio((s) => (!s.engineHasSources && s.summaries.length > 0) || Boolean(s.running.restore));
   return (
     <section className="stage-panel" role="tabpanel" aria-labelledby={`stage-${stage.id}`} data-testid={`panel-${stage.id}`}>
       <div className="panel-head">
@@ -35,12 +36,8 @@ export function StagePanel() {
         <span className={`status status-${status}`} data-testid="panel-status">{STAGE_STATUS_LABEL[status]}</span>
       </div>
       <p className="blurb">{stage.blurb}</p>
-      {restored && stage.id !== 'sources' && (
-        <p className="restored" data-testid="restored-note">
-          Shown: results saved from an earlier visit. The engine starts empty with every page load, so load the sources
-          again (stage 1) before running a stage; stages whose inputs did not change come back from the engine’s cache.
-        </p>
-      )}
+      {restored && <RestoreNote />}
+      <RestoreStatus />
       <Panel />
     </section>
   );

@@ -1,8 +1,10 @@
 /**
- * Stage 6, Train: router fine-tuning with LM loss + balance loss. Start, Pause (aborts the call;
- * the engine keeps the state), Resume (calls train again for the same model), Cancel; live
- * charts from the streamed steps.
+ * Stage 6, Train: router fine-tuning with LM loss + balance loss. Start (over), Pause (aborts the
+ * call; the engine keeps the state and checkpoints it), Resume (calls train again with the same
+ * request; also after a reload, from the last checkpoint), Cancel (keep the steps done, or
+ * discard the run); live charts from the streamed steps.
  */
+import { useState } from 'react';
 import { useStudio } from '../../state/store';
 import type { TrainRequest } from '../../workers/studio-types';
 import { ExpertLoadChart, LossHistory, SeriesChart } from '../charts/TrainCharts';
@@ -12,16 +14,18 @@ import { formatNumber } from '../format';
 import { engine } from '../engine';
 import { cancelTask, runTask } from '../tasks';
 
-/** Set by Cancel so that the aborted call does not leave a "paused" run behind. */
-let cancelRequested = false;
+type NumericKey = { [K in keyof TrainRequest]-?: TrainRequest[K] extends number | undefined ? K : never }[keyof TrainRequest];
+
+/** Set by "Stop": what to do with the run once the aborted call has returned. */
+let stopMode: 'keep' | 'discard' | null = null;
 
 function startTraining(resume: boolean): void {
-  cancelRequested = false;
+  stopMode = null;
   const st = useStudio.getState();
   const cfg = st.trainConfig;
   if (!resume) st.resetTrainHistory(cfg.model);
   st.setTrainPaused(false);
-  void runTask('train', (signal) => engine().call('train', cfg, {
+  void runTask('train', (signal) => engine().call('train', { ...cfg, fresh: !resume }, {
     signal,
     onProgress: (step) => {
       const s = useStudio.getState();
@@ -35,15 +39,42 @@ function startTraining(resume: boolean): void {
       s.setTrainSummary(summary);
       s.setBuilt(s.built.map((b) => (b.id === summary.model ? { ...b, trained: true } : b)));
     },
-    onAborted: () => useStudio.getState().setTrainPaused(!cancelRequested),
+    onAborted: () => {
+      useStudio.getState().setTrainPaused(stopMode === null);
+      if (stopMode) stopRun(cfg.model, stopMode);
+    },
   });
 }
 
-function cancelTraining(): void {
-  // Nothing to resume from the UI's side afterwards (the engine may still hold the state).
-  cancelRequested = true;
-  cancelTask('train');
-  useStudio.getState().setTrainPaused(false);
+/** End the run in the engine: keep the steps done (the model stays trained) or discard them. */
+function stopRun(model: string, mode: 'keep' | 'discard'): void {
+  stopMode = null;
+  void runTask('train', () => engine().call('stopTraining', { model, keep: mode === 'keep' }), {
+    stage: null,
+    onDone: (summary) => {
+      const s = useStudio.getState();
+      s.setTrainPaused(false);
+      s.setStageStatus('train', summary ? 'done' : 'idle');
+      s.setBuilt(s.built.map((b) => (b.id === model ? { ...b, trained: summary !== null && summary.steps > 0 } : b)));
+      if (summary) s.setTrainSummary(summary);
+      else {
+        const { [model]: _dropped, ...rest } = s.trainSummaries;
+        useStudio.setState({ trainSummaries: rest });
+        s.resetTrainHistory(model);
+      }
+    },
+  });
+}
+
+/** Stop: while running, abort first (the run pauses on a step boundary), then keep or discard. */
+function stopTraining(mode: 'keep' | 'discard'): void {
+  const st = useStudio.getState();
+  if (st.running.train) {
+    stopMode = mode;
+    cancelTask('train');
+  } else {
+    stopRun(st.trainConfig.model, mode);
+  }
 }
 
 export function TrainPanel() {
@@ -53,6 +84,7 @@ export function TrainPanel() {
   const history = useStudio((s) => s.trainHistory);
   const historyModel = useStudio((s) => s.trainHistoryModel);
   const paused = useStudio((s) => s.trainPaused);
+  const [asking, setAsking] = useState(false);
   const running = useStudio((s) => Boolean(s.running.train));
   const progress = useStudio((s) => s.progress.train);
   const summary = useStudio((s) => s.trainSummaries[cfg.model]);
@@ -65,9 +97,9 @@ export function TrainPanel() {
   const balanced = summary?.balancedAux ?? model?.topK;
   const shown = historyModel === cfg.model ? history : [];
   const last = shown[shown.length - 1];
-  const numField = (k: keyof TrainRequest, label: string, step = 1, min = 0) => (
+  const numField = (k: NumericKey, label: string, step = 1, min = 0) => (
     <Field label={label}>
-      <input type="number" step={step} min={min} value={cfg[k]} disabled={running} onChange={(e) => set({ [k]: Number(e.target.value) })} />
+      <input type="number" step={step} min={min} value={cfg[k] ?? ''} disabled={running} onChange={(e) => set({ [k]: Number(e.target.value) })} />
     </Field>
   );
   return (
@@ -95,6 +127,7 @@ export function TrainPanel() {
           {numField('balanceCoef', 'balance coefficient λ', 0.005, 0)}
           {numField('warmupSteps', 'warm-up steps', 1, 0)}
           {numField('seed', 'seed')}
+          {numField('checkpointEvery', 'checkpoint every (steps)', 1, 1)}
         </div>
         <div className="row">
           {!running && (
@@ -106,7 +139,18 @@ export function TrainPanel() {
             <button type="button" className="btn btn-primary" data-testid="train-resume" onClick={() => startTraining(true)}>Resume</button>
           )}
           {running && <button type="button" className="btn" data-testid="train-pause" onClick={() => cancelTask('train')}>Pause</button>}
-          {(running || paused) && <button type="button" className="btn" data-testid="train-cancel" onClick={cancelTraining}>Cancel</button>}
+          {(running || paused) && !asking && <button type="button" className="btn" data-testid="train-cancel" onClick={() => setAsking(true)}>Cancel…</button>}
+          {(running || paused) && asking && (
+            <span className="row" role="group" aria-label="Cancel training">
+              <button type="button" className="btn" data-testid="train-keep" onClick={() => { setAsking(false); stopTraining('keep'); }}>
+                Keep the {last?.step ?? 0} steps done
+              </button>
+              <button type="button" className="btn" data-testid="train-discard" onClick={() => { setAsking(false); stopTraining('discard'); }}>
+                Discard this run
+              </button>
+              <button type="button" className="btn" onClick={() => setAsking(false)}>Back</button>
+            </span>
+          )}
           {running && progress && <progress max={cfg.steps} value={progress.done} aria-label="training progress" />}
           <span className="small muted" data-testid="train-state">
             {running ? `training: step ${progress?.done ?? 0} of ${cfg.steps}` : paused ? `paused at step ${last?.step ?? 0}` : summary ? `finished ${summary.steps} steps` : ''}
@@ -122,7 +166,7 @@ export function TrainPanel() {
             <p className="small">
               step {last.step}: LM loss <strong>{last.lmLoss.toFixed(4)}</strong>, aux loss <strong>{last.auxLoss.toFixed(4)}</strong>
               {balanced !== undefined && ` (balanced: ${balanced})`}, lr {formatNumber(last.lr)}
-              {summary && ` · held-out loss ${summary.heldOutLossBefore.toFixed(4)} → ${summary.heldOutLossAfter.toFixed(4)}`}
+              {summary && !paused && ` · held-out loss ${summary.heldOutLossBefore.toFixed(4)} → ${summary.heldOutLossAfter.toFixed(4)}`}
             </p>
             <div className="chart-grid">
               <SeriesChart history={shown} dataKey="lmLoss" title="LM loss" yLabel="nats / token" color={categorical(0)} testId="chart-lm-loss" />

@@ -17,6 +17,7 @@ import type { HandlerContext } from '../rpc';
 import type { ProgressEvent } from '../protocol';
 import type { AlignmentSummary, CalibrationRequest, CalibrationSummary, CkaSummary } from '../studio-types';
 import type { StudioSession } from './state';
+import { saveAlignment, saveCalibration, saveCka } from './stage-keys';
 
 export function sourceIdMaps(s: StudioSession): (((ids: Int32Array) => Int32Array) | null)[] {
   const v = s.vocab!;
@@ -43,6 +44,7 @@ export async function calibrate(s: StudioSession, req: CalibrationRequest, ctx: 
   s.resetDerived('calibration');
   s.calibration = cal;
   s.calibrationDomains = domains.map((d) => d.name);
+  await saveCalibration(s, req);
   return { seqLen: cal.seqLen, windows: cal.windows.length, domains: cal.domains, contentHash: cal.contentHash };
 }
 
@@ -65,8 +67,9 @@ export async function align(s: StudioSession, p: { partial: number }, ctx: Handl
     pr.gpuFfn?.dispose();
     delete pr.gpuFfn;
   }
-  s.probe = pr;
   s.match = m;
+  s.keys.merge = null;
+  s.layerCka = layerCka(pr);
   s.alignPartial = p.partial;
   s.cka = null;
   // Function preservation: an MoE of separate experts computes the same with and without alignment.
@@ -88,14 +91,14 @@ export async function align(s: StudioSession, p: { partial: number }, ctx: Handl
   const preservation = maxAbsDiff(withAlign, await logits(null));
   let scale = 0;
   for (const v of withAlign) scale = Math.max(scale, Math.abs(v));
-  s.facts.functionPreservation = preservation;
   // f32 sums taken in another order differ by a few ulps of the largest logit.
-  s.facts.functionPreservationRelative = preservation / Math.max(1, scale);
+  const relative = preservation / Math.max(1, scale);
   s.alignment = {
     anchor: s.anchor, tokens: pr.tokens, width: cfg.intermediateSize, functionPreservation: preservation,
-    functionPreservationRelative: s.facts.functionPreservationRelative,
+    functionPreservationRelative: relative,
     layers: m.layers.map(({ sigma: _sigma, matched: _m, objective: _o, ...rest }) => rest),
   };
+  await saveAlignment(s);
   return s.alignment;
 }
 
@@ -124,12 +127,12 @@ export async function cka(s: StudioSession, ctx: HandlerContext<ProgressEvent>):
   const off = await expertCka(new MergedWeights(weights, spec), windows, { backend, signal: ctx.signal, progress: (e) => progress(e, 'unaligned') });
   let maxDifference = 0;
   on.forEach((x, l) => (maxDifference = Math.max(maxDifference, maxAbsDiff(x, off[l]))));
-  s.facts.ckaInvariance = maxDifference;
-  const lc = s.probe ? layerCka(s.probe) : null;
+  const lc = s.layerCka;
   s.cka = {
     experts: s.experts.map((e) => sources[e].summary.domain ?? sources[e].summary.id),
     aligned: on.map((x) => [...x]), unaligned: off.map((x) => [...x]), maxDifference,
     layers: lc ? [...lc] : [], models: sources.map((x) => x.summary.id), numLayers: cfg.numLayers,
   };
+  await saveCka(s, s.cka);
   return s.cka;
 }

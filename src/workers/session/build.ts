@@ -12,6 +12,7 @@ import type { HandlerContext } from '../rpc';
 import type { ProgressEvent } from '../protocol';
 import type { BaselineId, BuiltModel, MergeRequest } from '../studio-types';
 import type { StudioSession } from './state';
+import { saveMerge } from './stage-keys';
 
 export function parameterCount(c: ModelConfig): number {
   const H = c.hiddenSize;
@@ -52,10 +53,25 @@ async function routersFor(s: StudioSession, req: MergeRequest, ctx: HandlerConte
 }
 
 export async function merge(s: StudioSession, req: MergeRequest, ctx: HandlerContext<ProgressEvent>): Promise<BuiltModel[]> {
-  const sources = s.requireSources();
-  const match = s.requireMatch();
+  s.requireSources();
+  s.requireMatch();
   if (!(req.topK >= 1 && req.topK <= s.experts.length)) throw new InvalidArgumentError(`top-k must lie in 1..${s.experts.length} (the number of experts).`);
   const routers = await routersFor(s, req, ctx);
+  const built = installModels(s, req, () => routers.map((r) => r.slice()), (done, total, label) => ctx.progress({ stage: 'merge', done, total, message: label }));
+  await saveMerge(s, req);
+  return built;
+}
+
+/**
+ * Build the request's models over the aligned sources (lazy MergedWeights) with the router
+ * weights `routersOf(id)` (each model owns its copy: training one must not move another), and
+ * the sources as dense models beside them.
+ */
+export function installModels(
+  s: StudioSession, req: MergeRequest, routersOf: (id: string) => Float32Array[], onModel?: (done: number, total: number, label: string) => void,
+): BuiltModel[] {
+  const sources = s.requireSources();
+  const match = s.requireMatch();
   s.mergeRequest = req;
   const weights = sources.map((x) => x.weights);
   const vocab = { size: s.vocab!.tokens.length, fromUnion: s.vocab!.fromUnion };
@@ -77,15 +93,18 @@ export async function merge(s: StudioSession, req: MergeRequest, ctx: HandlerCon
       specs.push({ id: 'symphony-shared-unaligned', kind: b, label: 'Symphony + mean shared expert, NOT aligned', spec: { anchor: s.anchor, backbone: req.backbone, layout: shared, perms: null, vocab } });
     }
   }
+  for (const [id, m] of s.models) if (m.built.kind !== 'source') s.models.delete(id);
+  s.training.clear();
+  s.trainRequests.clear();
+  s.evaluations = [];
   const built: BuiltModel[] = [];
   specs.forEach(({ id, kind, label, spec }, i) => {
-    // Each model owns a copy of the routers: training one must not move another.
-    const own = routers.map((r) => r.slice());
+    const own = routersOf(id);
     const w = new MergedWeights(weights, { ...spec, router: (l) => own[l] });
     const b: BuiltModel = { id, label, kind, experts: w.config.moe!.numExperts, topK: req.topK, parameters: parameterCount(w.config), trained: false };
-    s.models.set(id, { built: b, weights: w, routers: own });
+    s.models.set(id, { built: b, weights: w, routers: own, untrained: w });
     built.push(b);
-    ctx.progress({ stage: 'merge', done: i + 1, total: specs.length, message: label });
+    onModel?.(i + 1, specs.length, label);
   });
   for (const [i, src] of sources.entries()) {
     const id = `source:${src.summary.id}`;

@@ -1,8 +1,7 @@
 /**
- * Export-stage handler and the findings page. The HF export (Qwen2-MoE / Mixtral, FORMATS.md)
+ * Export-stage handler. The HF export (Qwen2-MoE / Mixtral, FORMATS.md)
  * or the ONNX export is streamed into an uncompressed ZIP in memory and handed to the UI, which
- * saves it to a folder (File System Access API) or as a download. The findings gather the
- * numbers of METHOD.md section 6 measured in this session.
+ * saves it to a folder (File System Access API) or as a download.
  */
 import { InvalidArgumentError } from '../../core/errors';
 import { exportHf } from '../../core/export/hf-export';
@@ -12,7 +11,6 @@ import { memorySink } from '../../core/formats/safetensors-writer';
 import { defaultRecipe, type Recipe } from '../../core/recipe/recipe';
 import type { HandlerContext } from '../rpc';
 import type { ProgressEvent } from '../protocol';
-import type { Finding, Findings } from '../studio-types';
 import type { StudioSession } from './state';
 
 /** The recipe of a built model: what the session actually used (sources, roles, calibration,
@@ -83,88 +81,4 @@ export async function exportModel(
   await sink.finish();
   const bytes = out.bytes();
   return { name: `${folder}.zip`, zip: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
-}
-
-export function findings(s: StudioSession): Findings {
-  const f = s.facts;
-  const items: Finding[] = [];
-  const fp = f.functionPreservation;
-  const rel = f.functionPreservationRelative;
-  const ok = rel !== undefined && rel <= 1e-6;
-  items.push({
-    id: 'function-preservation', title: 'Alignment does not change what separate experts compute', value: fp ?? null,
-    holds: fp === undefined ? null : ok,
-    verdict: fp === undefined ? 'Run the Alignment stage.' : ok ? 'Holds: the MoE logits with and without alignment agree to float rounding.' : 'Does not hold.',
-    detail: `Max |delta logits| between the MoE built with aligned experts and the one without${rel !== undefined ? ` (${rel.toExponential(1)} of the largest logit: f32 sums in another order)` : ''}.`,
-  });
-  const ck = f.ckaInvariance;
-  items.push({
-    id: 'cka-invariance', title: 'CKA between experts is the same before and after alignment', value: ck ?? null,
-    holds: ck === undefined ? null : ck < 1e-6,
-    verdict: ck === undefined ? 'Run the CKA stage.' : ck < 1e-6 ? 'Holds: the heatmaps do not move.' : 'Does not hold.',
-    detail: 'Max |CKA aligned - CKA unaligned| over every layer and expert pair.',
-  });
-  const al = s.alignment;
-  if (al) {
-    const perModel = [...new Set(al.layers.map((l) => l.model))].map((m) => {
-      const ls = al.layers.filter((l) => l.model === m);
-      return { m, fixed: ls.reduce((a, l) => a + l.fixedPoints, 0) / ls.length };
-    });
-    const text = perModel.map(({ m, fixed }) => `${s.sources[m]?.summary.id ?? m}: ${(fixed * 100).toFixed(0)}%`).join(', ');
-    const hi = Math.max(...perModel.map((x) => x.fixed));
-    const lo = Math.min(...perModel.map((x) => x.fixed));
-    items.push({
-      id: 'identity-permutations', title: 'Shared-base experts align to the identity; an independent one does not', value: lo,
-      holds: hi > 0.9 && lo < 0.2 ? true : null,
-      verdict: hi > 0.9 && lo < 0.2 ? 'Holds: see the fixed-point fractions.' : 'See the fixed-point fractions per model.',
-      detail: `Fraction of neurons the permutation leaves in place (mean over layers): ${text}.`,
-    });
-  } else {
-    items.push({ id: 'identity-permutations', title: 'Shared-base experts align to the identity; an independent one does not', value: null, holds: null, verdict: 'Run the Alignment stage.', detail: '' });
-  }
-  const ev = s.evaluations;
-  const mean = (id: string): number | null => {
-    const r = ev.find((e) => e.model === id);
-    if (!r) return null;
-    const xs = r.perplexity.filter((d) => !d.heldOut).map((d) => Math.log(d.perplexity));
-    return xs.length ? Math.exp(xs.reduce((a, b) => a + b, 0) / xs.length) : null;
-  };
-  const on = mean('symphony-shared');
-  const off = mean('symphony-shared-unaligned');
-  items.push({
-    id: 'shared-expert-alignment', title: 'A mean-of-FFNs shared expert needs alignment', value: on !== null && off !== null ? off / on : null,
-    holds: on !== null && off !== null ? on < off : null,
-    verdict: on === null || off === null ? 'Build "Symphony + aligned-mean shared expert" in the Merge stage, then evaluate.' : on < off ? `Holds: in-domain perplexity ${on.toFixed(1)} aligned vs ${off.toFixed(1)} unaligned.` : `Does not hold here: ${on.toFixed(1)} aligned vs ${off.toFixed(1)} unaligned.`,
-    detail: 'Geometric mean of in-domain perplexity; the value is unaligned / aligned.',
-  });
-  const b = f.balance;
-  items.push({
-    id: 'load-balance', title: 'Load balancing keeps the experts evenly used', value: b ?? null,
-    holds: b === undefined ? null : Math.abs(b - 1) <= 0.1,
-    verdict: b === undefined ? 'Train the router in the Train stage.' : Math.abs(b - 1) <= 0.1 ? 'Holds: the balance loss is within 10% of top_k.' : 'The balance loss is more than 10% away from top_k.',
-    detail: 'Held-out load-balancing loss divided by its balanced value (top_k): 1 is perfect balance.',
-  });
-  const sym = ev.find((e) => e.model === 'symphony');
-  let routed: number | null = null;
-  if (sym?.routing) {
-    const doms = sym.perplexity.map((d) => d.domain);
-    let hits = 0;
-    let total = 0;
-    sym.routing.forEach((layer) => {
-      doms.forEach((d, di) => {
-        const e = s.experts.findIndex((src) => s.domains[src] === d);
-        if (e < 0 || !layer[di]) return;
-        total++;
-        if (layer[di][e] > 1 / s.experts.length) hits++;
-      });
-    });
-    routed = total ? hits / total : null;
-  }
-  items.push({
-    id: 'routing-by-domain', title: "Tokens of a domain favour that domain's expert", value: routed,
-    holds: routed === null ? null : routed > 0.5,
-    verdict: routed === null ? 'Evaluate the Symphony model (after training its router).' : `${(routed * 100).toFixed(0)}% of (layer, domain) cells send more than a fair share to the domain's own expert.`,
-    detail: 'From the routing-by-domain matrix of the Symphony model.',
-  });
-  return { items };
 }

@@ -32,6 +32,8 @@ describe('studio session on the demo (CPU)', () => {
     console.log(`align ${(performance.now() - t).toFixed(0)} ms`);
     t = performance.now();
     expect(al.functionPreservation).toBeLessThanOrEqual(1e-5);
+    // The findings page's function-preservation check (state/findings.ts) is relative to the logit scale.
+    expect(al.functionPreservationRelative).toBeLessThanOrEqual(1e-6);
     expect(al.layers.every((l) => l.certified && l.meanCorrAfter >= l.meanCorrBefore - 1e-9)).toBe(true);
     // The teaching point of the demo: branched experts keep the base's neuron order, the
     // independently pre-trained one does not.
@@ -82,10 +84,6 @@ describe('studio session on the demo (CPU)', () => {
     expect(recipe.training.steps).toBe(3);
     expect(recipe.training.lr).toBe(5e-3);
     expect(recipe.router.init).toBe('centroids');
-    const f = await e.findings!({}, noCtx());
-    expect(f.items.find((x) => x.id === 'function-preservation')?.holds).toBe(true);
-    expect(f.items.find((x) => x.id === 'cka-invariance')?.holds).toBe(true);
-    expect(f.items.find((x) => x.id === 'identity-permutations')?.holds).toBe(true);
     const g = await e.generate!({ model: 'symphony', prompt: 'The whale', maxNewTokens: 5, greedy: true, temperature: 0, seed: 0 }, noCtx<{ text: string }>());
     expect(g.text.length).toBeGreaterThan(0);
   });

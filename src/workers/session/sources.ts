@@ -12,6 +12,7 @@ import type { HandlerContext } from '../rpc';
 import type { DemoCatalog, LoadProgress, MergeReport, SourceRef, SourceSummary } from '../studio-types';
 import { toCatalog } from './assets';
 import type { StudioSession } from './state';
+import { sourcesKey } from './stage-keys';
 
 export async function demoCatalog(s: StudioSession): Promise<DemoCatalog> {
   return toCatalog(await s.deps.demo.catalog());
@@ -55,6 +56,7 @@ export async function loadSources(
   s.vocab = unionVocabularies(s.sources.map((x) => x.tokenizer.vocab), 0);
   s.models.clear();
   s.resetDerived('calibration');
+  s.keys.sources = await sourcesKey(loaded);
   return { sources: s.sources.map((x) => x.summary), report };
 }
 

@@ -11,10 +11,11 @@ import type { ChunkCache } from '../../io/cache';
 import type { Checkpoint } from '../../io/checkpoint';
 import type { CalibrationSet } from '../../merge/calibrate';
 import type { MatchResult } from '../../merge/match';
-import type { ProbeResult } from '../../merge/probe';
 import type { WeightProvider } from '../../model/weights';
 import type { AlignmentSummary, BuiltModel, CkaSummary, EvalRow, MergeRequest, SourceSummary, TrainRequest, TrainSummary } from '../studio-types';
 import type { DemoAssets } from './assets';
+import type { StageCache } from './stage-cache';
+import type { OrtLoader } from './ort-playground';
 
 export interface LoadedSource {
   summary: SourceSummary;
@@ -26,8 +27,10 @@ export interface LoadedSource {
 export interface ModelEntry {
   built: BuiltModel;
   weights: WeightProvider;
-  /** Router weights [E, H] per layer (merged models): training updates them in place. */
+  /** Router weights [E, H] per layer (merged models), as built (before training). */
   routers?: Float32Array[];
+  /** The weights as built (merged models): training starts from them, discarding returns to them. */
+  untrained?: WeightProvider;
   /** For sources: their index, so that token ids can be mapped to their vocabulary. */
   sourceIndex?: number;
 }
@@ -37,6 +40,18 @@ export interface SessionDeps<T extends BackendTensor = BackendTensor> {
   demo: DemoAssets;
   /** Byte-range cache for Hub downloads (the browser's Cache API in the worker). */
   cache?: ChunkCache;
+  /** Finished stages by content key (IndexedDB in the worker), restored after a reload. */
+  stages?: StageCache;
+  /** onnxruntime-web for the playground's ONNX runtimes (absent: only our engine generates). */
+  ort?: OrtLoader;
+}
+
+/** Content keys of the current stages' outputs (null: not computed, or no stage cache). */
+export interface StageKeys {
+  sources: string | null;
+  calibration: string | null;
+  alignment: string | null;
+  merge: string | null;
 }
 
 export class StudioSession<T extends BackendTensor = BackendTensor> {
@@ -47,19 +62,19 @@ export class StudioSession<T extends BackendTensor = BackendTensor> {
   vocab: VocabUnion | null = null;
   calibration: CalibrationSet | null = null;
   calibrationDomains: string[] = [];
-  probe: ProbeResult | null = null;
+  /** Residual-stream CKA of every (model, layer) pair from the alignment's probe, or null. */
+  layerCka: Float64Array | null = null;
   match: MatchResult | null = null;
   alignment: AlignmentSummary | null = null;
   cka: CkaSummary | null = null;
   models = new Map<string, ModelEntry>();
   evaluations: EvalRow[] = [];
   training = new Map<string, TrainSummary>();
-  /** Facts measured along the way, for the findings page. */
-  facts: Record<string, number> = {};
   /** The requests that produced the current alignment, models and trainings (for the recipe). */
   alignPartial = 1;
   mergeRequest: MergeRequest | null = null;
   trainRequests = new Map<string, TrainRequest>();
+  keys: StageKeys = { sources: null, calibration: null, alignment: null, merge: null };
 
   constructor(readonly deps: SessionDeps<T>) {}
 
@@ -89,9 +104,12 @@ export class StudioSession<T extends BackendTensor = BackendTensor> {
     if (from === 'calibration') {
       this.calibration = null;
       this.calibrationDomains = [];
+      this.keys.calibration = null;
     }
+    this.keys.merge = null;
     if (from !== 'models') {
-      this.probe = null;
+      this.keys.alignment = null;
+      this.layerCka = null;
       this.match = null;
       this.alignment = null;
       this.cka = null;

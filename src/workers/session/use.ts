@@ -11,8 +11,10 @@ import { generate as generateTokens } from '../../model/generate';
 import { Transformer } from '../../model/transformer';
 import type { HandlerContext } from '../rpc';
 import type { ProgressEvent } from '../protocol';
-import type { EvalRow, TokenRouting } from '../studio-types';
+import type { EvalRow, PlaygroundRuntime, TokenRouting } from '../studio-types';
 import type { StudioSession } from './state';
+import { saveEvaluation } from './stage-keys';
+import { ortGenerateIds } from './ort-playground';
 
 /** Validation tokens per evaluation domain (anchor ids). */
 export const EVAL_TOKENS = 512;
@@ -52,6 +54,7 @@ export async function evaluate(s: StudioSession, p: { models: string[]; heldOut:
   }
   ctx.progress({ stage: 'evaluate', done: ids.length, total: ids.length });
   s.evaluations = rows;
+  await saveEvaluation(s);
   return rows;
 }
 
@@ -82,24 +85,29 @@ export async function routeText(s: StudioSession, p: { model: string; text: stri
 }
 
 export async function generate(
-  s: StudioSession, p: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number },
+  s: StudioSession, p: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number; runtime?: PlaygroundRuntime },
   ctx: HandlerContext<{ text: string }>,
 ): Promise<{ text: string }> {
   const m = s.requireModel(p.model);
   const tok = s.sources[m.sourceIndex ?? s.anchor].tokenizer;
   const ids = Int32Array.from(tok.encode(p.prompt, { addSpecialTokens: false }));
   if (ids.length === 0) throw new InvalidArgumentError('Type a prompt first.');
+  const out: number[] = [];
+  const o = {
+    maxNewTokens: Math.min(256, Math.max(1, p.maxNewTokens)), greedy: p.greedy, temperature: p.temperature, seed: p.seed,
+    onToken: (id: number) => {
+      out.push(id);
+      ctx.progress({ text: tok.decode(out) });
+    },
+  };
+  if (p.runtime && p.runtime !== 'engine') {
+    await ortGenerateIds(s, p.model, p.runtime === 'ort-webgpu' ? 'webgpu' : 'wasm', ids, o, ctx.signal);
+    return { text: tok.decode(out) };
+  }
   const backend = await s.deps.backend();
   const model = new Transformer(backend, m.weights, { keepLayers: true });
-  const out: number[] = [];
   try {
-    await generateTokens(model, ids, {
-      maxNewTokens: Math.min(256, Math.max(1, p.maxNewTokens)), greedy: p.greedy, temperature: p.temperature, seed: p.seed, signal: ctx.signal,
-      onToken: (id) => {
-        out.push(id);
-        ctx.progress({ text: tok.decode(out) });
-      },
-    });
+    await generateTokens(model, ids, { ...o, signal: ctx.signal });
   } finally {
     model.dispose();
   }
