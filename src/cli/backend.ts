@@ -6,6 +6,8 @@
  */
 import type { BackendTensor, ComputeBackend } from '../core/backend';
 import { CpuBackend } from '../core/cpu-backend';
+import { CpuTrainBackend } from '../core/train/cpu-train-backend';
+import type { TrainBackend } from '../core/train/train-backend';
 
 export type BackendKind = 'cpu' | 'webgpu' | 'auto';
 
@@ -13,6 +15,8 @@ export interface ChosenBackend {
   backend: ComputeBackend<BackendTensor>;
   name: 'cpu' | 'webgpu';
   description: string;
+  /** The trainer's backend on the same device: WebGPU (f32) or the CPU reference (f64). */
+  trainBackend(): Promise<TrainBackend<BackendTensor>>;
   close(): void;
 }
 
@@ -21,6 +25,7 @@ async function webgpu(): Promise<ChosenBackend & { fallback: boolean }> {
   process.env.XDG_RUNTIME_DIR ??= (await import('node:os')).tmpdir();
   const { acquireNodeGpu, releaseNodeGpu } = await import('../gpu/node');
   const { WebGpuBackend } = await import('../gpu/webgpu-backend');
+  const { WebGpuTrainBackend } = await import('../gpu/webgpu-train-backend');
   const { describeAdapter } = await import('../gpu/capabilities');
   const ctx = await acquireNodeGpu();
   const close = () => {
@@ -30,10 +35,14 @@ async function webgpu(): Promise<ChosenBackend & { fallback: boolean }> {
   return {
     backend: new WebGpuBackend(ctx) as unknown as ComputeBackend<BackendTensor>,
     name: 'webgpu', description: `webgpu on ${describeAdapter(ctx.caps)}`, close, fallback: ctx.caps.isFallbackAdapter,
+    trainBackend: async () => await WebGpuTrainBackend.create(ctx),
   };
 }
 
-const cpu = (why: string): ChosenBackend => ({ backend: new CpuBackend(), name: 'cpu', description: `cpu${why ? ` (${why})` : ''}`, close: () => undefined });
+const cpu = (why: string): ChosenBackend => ({
+  backend: new CpuBackend(), name: 'cpu', description: `cpu${why ? ` (${why})` : ''}`, close: () => undefined,
+  trainBackend: () => Promise.resolve(new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>),
+});
 
 export async function chooseBackend(kind: BackendKind, say: (line: string) => void): Promise<ChosenBackend> {
   let chosen: ChosenBackend;

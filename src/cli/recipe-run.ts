@@ -10,7 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../core/errors';
 import { exportHf, type HfExportSummary } from '../core/export/hf-export';
 import { parseRecipe, RecipeError, type Recipe } from '../core/recipe/recipe';
+import type { BackendTensor } from '../core/backend';
 import { CpuTrainBackend } from '../core/train/cpu-train-backend';
+import type { TrainBackend } from '../core/train/train-backend';
 import { nodeFolderSink } from '../io/export/node-folder';
 import { MissingFileError } from '../io/errors';
 import type { CalibrationSet } from '../merge/calibrate';
@@ -32,6 +34,8 @@ export interface RecipeRunOptions {
   maxShardBytes?: number;
   probe: AlignMode;
   chunkWindows: number;
+  /** The trainer's backend (default: the CPU reference, f64). */
+  trainBackend?: () => Promise<TrainBackend<BackendTensor>>;
   /** Also write the merged model as model.onnx in the output folder. */
   onnx?: { maxPositions: number };
 }
@@ -142,9 +146,10 @@ export async function runRecipe(o: RecipeRunOptions, src: (baseDir: string) => S
   let training: RecipeRunSummary['training'] = null;
   const t = recipe.training;
   if (t.steps > 0) {
-    rep.info(`training (${t.scope}, ${t.steps} steps) holds the merged model in memory on the CPU trainer`);
+    const be = o.trainBackend ? await o.trainBackend() : (new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>);
+    rep.info(`training (${t.scope}, ${t.steps} steps) holds the merged model in memory on the ${be.name} trainer`);
     const streams = cal!.domains.map((_, d) => Int32Array.from(cal!.windows.filter((__, i) => cal!.domainOf[i] === d).flatMap((w) => [...w])));
-    const trainer = await Trainer.create(new CpuTrainBackend(), merged, streams, {
+    const trainer = await Trainer.create(be, merged, streams, {
       scope: t.scope, steps: t.steps, tokensPerStep: t.batchTokens, windowLength: t.seqLen, lr: t.lr,
       schedule: t.schedule === 'warmup-cosine' ? { kind: 'cosine', warmupSteps: t.warmupSteps } : { kind: 'constant' },
       adamw: { beta1: t.betas[0], beta2: t.betas[1], eps: t.eps, weightDecay: t.weightDecay },

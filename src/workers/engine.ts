@@ -10,6 +10,8 @@ import type { GpuContext } from '../gpu/context';
 import { ALL_PIPELINES } from '../gpu/kernels';
 import { KERNEL_CASES, runKernelCase, type KernelResult } from '../gpu/testing/kernel-suite';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
+import { WebGpuTrainBackend } from '../gpu/webgpu-train-backend';
+import { describeAdapter } from '../gpu/capabilities';
 import type { Handlers } from './rpc';
 import type { EngineApi } from './protocol';
 import type { ChunkCache } from '../io/cache';
@@ -19,12 +21,13 @@ import { demoCatalog, loadSources, setRoles } from './session/sources';
 import { align, calibrate, cka, permutation } from './session/align';
 import { merge } from './session/build';
 import { evaluate, generate, routeText } from './session/use';
-import { stopTraining, train } from './session/train';
+import { cpuTrainDevice, stopTraining, train } from './session/train';
 import { restoreStages } from './session/restore';
 import { StageCache } from './session/stage-cache';
 import type { OrtLoader } from './session/ort-playground';
 import type { StageStore } from '../io/stage-store';
-import type { StageCacheReport } from './studio-types';
+import type { StageCacheReport, TrainDevice } from './studio-types';
+import type { TrainDeviceChoice } from './session/state';
 import { exportModel } from './session/export';
 
 export interface EngineOptions {
@@ -44,10 +47,12 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
   const acquire = opts.acquire ?? acquireGpu;
   let ctx: GpuContext | null = null;
   let webgpu: WebGpuBackend | null = null;
+  let gpuTrain: WebGpuTrainBackend | null = null;
   const gpu = async (o: AcquireOptions = {}): Promise<GpuContext> => {
     if (!ctx || ctx.isLost) {
       ctx = await acquire(o);
       webgpu = null;
+      gpuTrain = null;
       await ctx.pipelines.prepare(ALL_PIPELINES);
     }
     return ctx;
@@ -57,8 +62,17 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
     webgpu ??= new WebGpuBackend(c);
     return webgpu;
   });
+  // auto: WebGPU on a hardware adapter; on a software one (SwiftShader) the CPU trainer is faster.
+  // With a given backend (tests, CPU-only hosts) the session trains on the CPU only.
+  const trainBackend = opts.backend ? undefined : async (device: TrainDevice): Promise<TrainDeviceChoice> => {
+    if (device === 'cpu') return cpuTrainDevice('');
+    const c = await gpu();
+    if (device === 'auto' && c.caps.isFallbackAdapter) return cpuTrainDevice(', faster than the software GPU adapter');
+    gpuTrain ??= await WebGpuTrainBackend.create(c);
+    return { backend: gpuTrain as unknown as TrainDeviceChoice['backend'], label: `WebGPU (f32) on ${describeAdapter(c.caps)}` };
+  };
   const stages = opts.stages ? new StageCache(opts.stages, opts.stageLimitBytes) : undefined;
-  const s = new StudioSession({ backend, demo: opts.demo, cache: opts.cache, stages, ort: opts.ort });
+  const s = new StudioSession({ backend, trainBackend, demo: opts.demo, cache: opts.cache, stages, ort: opts.ort });
   const stageInfo = async (): Promise<StageCacheReport> => stages ? stages.info() : { persistent: false, bytes: 0, limitBytes: 0, entries: [] };
   return {
     async init(p) {

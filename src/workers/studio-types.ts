@@ -128,8 +128,16 @@ export interface BuiltModel {
   trained: boolean;
 }
 
+/**
+ * Where the trainer runs: 'auto' takes WebGPU (f32) on a hardware adapter and the CPU (f64
+ * reference) on a software one (there the CPU trainer is faster), 'webgpu' forces the GPU.
+ */
+export type TrainDevice = 'auto' | 'webgpu' | 'cpu';
+
 export interface TrainRequest {
   model: string;
+  /** Default 'auto'. */
+  device?: TrainDevice;
   scope: 'router' | 'router+experts' | 'all';
   steps: number;
   lr: number;
@@ -146,6 +154,8 @@ export interface TrainRequest {
 
 export interface TrainStep {
   step: number;
+  /** Where the trainer runs, in words. */
+  device?: string;
   lmLoss: number;
   auxLoss: number;
   gradNorm: number;
@@ -161,6 +171,8 @@ export interface TrainSummary {
   steps: number;
   /** The balanced value of the aux loss (top_k), for the reference line. */
   balancedAux: number;
+  /** Where the trainer ran, in words (e.g. "WebGPU (f32) on ..."). */
+  device?: string;
   history: TrainStep[];
   heldOutLossBefore: number;
   heldOutLossAfter: number;

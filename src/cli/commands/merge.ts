@@ -50,7 +50,10 @@ export const merge: Command = {
     const ctx = await env.stage();
     const t0 = performance.now();
     const s = await runRecipe(
-      { recipePath: resolve(io.cwd, args.positionals[0]), outDir, dtype, maxShardBytes: Math.round(maxShardMb * 1e6), probe, chunkWindows, onnx },
+      {
+        recipePath: resolve(io.cwd, args.positionals[0]), outDir, dtype, maxShardBytes: Math.round(maxShardMb * 1e6), probe, chunkWindows, onnx,
+        trainBackend: async () => (await env.backend()).trainBackend(),
+      },
       (baseDir) => env.sourceOptions(baseDir), ctx, rep,
     );
     const seconds = (performance.now() - t0) / 1000;

@@ -131,6 +131,12 @@ export class ParamSet<T extends BackendTensor> {
     };
   }
 
+  /** Free every parameter and gradient on the backend (the set is unusable afterwards). */
+  dispose(): void {
+    for (const p of this.params.values()) this.be.release(p.value, p.grad);
+    this.params.clear();
+  }
+
   /** An f32 snapshot as a WeightProvider: evaluate the trained model on the inference engine. */
   async toWeights(): Promise<MemoryWeights> {
     const m = new Map<string, HostTensor>();

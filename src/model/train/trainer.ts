@@ -146,6 +146,13 @@ export class Trainer<T extends BackendTensor> {
     this.sampler.restore(s.cursor);
   }
 
+  /** Free the parameters, gradients and AdamW moments on the backend (GPU memory). */
+  dispose(): void {
+    for (const mo of this.moments.values()) this.be.release(mo.m, mo.v);
+    this.moments.clear();
+    this.params.dispose();
+  }
+
   async saveState(): Promise<TrainerState> {
     const s: TrainerState = { version: 1, config: structuredClone(this.config), step: this.stepsDone, cursor: this.sampler.save(), params: {}, m: {}, v: {} };
     for (const p of this.params.trainable()) {

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { useStudio } from '../../state/store';
-import type { TrainRequest } from '../../workers/studio-types';
+import type { TrainDevice, TrainRequest } from '../../workers/studio-types';
 import { ExpertLoadChart, LossHistory, SeriesChart } from '../charts/TrainCharts';
 import { categorical } from '../components/colour';
 import { Card, Field, InlineError, Needs } from '../components/common';
@@ -120,6 +120,13 @@ export function TrainPanel() {
               <option value="all">all parameters</option>
             </select>
           </Field>
+          <Field label="device">
+            <select value={cfg.device ?? 'auto'} disabled={running} onChange={(e) => set({ device: e.target.value as TrainDevice })} data-testid="train-device">
+              <option value="auto">auto (WebGPU on a hardware GPU)</option>
+              <option value="webgpu">WebGPU (f32)</option>
+              <option value="cpu">CPU (f64 reference)</option>
+            </select>
+          </Field>
           {numField('steps', 'steps', 10, 1)}
           {numField('lr', 'learning rate', 1e-4, 0)}
           {numField('batchTokens', 'tokens per batch', 256, 16)}
@@ -167,6 +174,7 @@ export function TrainPanel() {
               step {last.step}: LM loss <strong>{last.lmLoss.toFixed(4)}</strong>, aux loss <strong>{last.auxLoss.toFixed(4)}</strong>
               {balanced !== undefined && ` (balanced: ${balanced})`}, lr {formatNumber(last.lr)}
               {summary && !paused && ` · held-out loss ${summary.heldOutLossBefore.toFixed(4)} → ${summary.heldOutLossAfter.toFixed(4)}`}
+              {last.device && <span className="muted" data-testid="train-device-used"> · on {last.device}</span>}
             </p>
             <div className="chart-grid">
               <SeriesChart history={shown} dataKey="lmLoss" title="LM loss" yLabel="nats / token" color={categorical(0)} testId="chart-lm-loss" />

@@ -4,6 +4,7 @@
  * tensors; only summaries cross to the UI.
  */
 import type { BackendTensor, ComputeBackend } from '../../core/backend';
+import type { TrainBackend } from '../../core/train/train-backend';
 import { InvalidArgumentError } from '../../core/errors';
 import type { StudioTokenizer } from '../../core/tokenizer/tokenizer';
 import type { VocabUnion } from '../../core/tokenizer/vocab-union';
@@ -12,7 +13,7 @@ import type { Checkpoint } from '../../io/checkpoint';
 import type { CalibrationSet } from '../../merge/calibrate';
 import type { MatchResult } from '../../merge/match';
 import type { WeightProvider } from '../../model/weights';
-import type { AlignmentSummary, BuiltModel, CkaSummary, EvalRow, MergeRequest, SourceSummary, TrainRequest, TrainSummary } from '../studio-types';
+import type { AlignmentSummary, BuiltModel, CkaSummary, EvalRow, MergeRequest, SourceSummary, TrainDevice, TrainRequest, TrainSummary } from '../studio-types';
 import type { DemoAssets } from './assets';
 import type { StageCache } from './stage-cache';
 import type { OrtLoader } from './ort-playground';
@@ -35,8 +36,16 @@ export interface ModelEntry {
   sourceIndex?: number;
 }
 
+/** A training backend and where it runs, in words. */
+export interface TrainDeviceChoice {
+  backend: TrainBackend<BackendTensor>;
+  label: string;
+}
+
 export interface SessionDeps<T extends BackendTensor = BackendTensor> {
   backend: () => Promise<ComputeBackend<T>>;
+  /** The trainer's backend for a device choice (absent: the CPU f64 reference backend only). */
+  trainBackend?: (device: TrainDevice) => Promise<TrainDeviceChoice>;
   demo: DemoAssets;
   /** Byte-range cache for Hub downloads (the browser's Cache API in the worker). */
   cache?: ChunkCache;

@@ -1,6 +1,7 @@
 /**
  * Train-stage handler: router fine-tuning of a merged model (METHOD.md section 3) with the
- * trainer of src/model/train on the CPU training backend (f64), in the engine worker. Aborting
+ * trainer of src/model/train in the engine worker, on WebGPU (f32) or the CPU reference backend
+ * (f64) as the request's device says (cpuOrDevice). Aborting
  * the call pauses; calling again with the same request resumes from the live trainer (`fresh`
  * starts over from the merged weights). Every `checkpointEvery` steps, on pause and at the end,
  * the trainer state (parameters, AdamW moments, step, data cursor) is written to the stage
@@ -15,10 +16,11 @@ import { StaleStageError } from '../../io/stage-store';
 import { tokenStream } from '../../merge/calibrate';
 import { Trainer, type TrainerState } from '../../model/train/trainer';
 import type { HandlerContext } from '../rpc';
-import type { TrainRequest, TrainStep, TrainSummary } from '../studio-types';
+import type { BackendTensor } from '../../core/backend';
+import type { TrainDevice, TrainRequest, TrainStep, TrainSummary } from '../studio-types';
 import { fits } from './stage-cache';
 import { saveStage, trainKey } from './stage-keys';
-import type { ModelEntry, StudioSession } from './state';
+import type { ModelEntry, StudioSession, TrainDeviceChoice } from './state';
 
 /** Training tokens read per domain (train split) and held-out tokens per domain (validation split). */
 const TRAIN_TOKENS = 16384;
@@ -26,7 +28,9 @@ const HELD_OUT_TOKENS = 1024;
 export const DEFAULT_CHECKPOINT_EVERY = 5;
 
 interface LiveTrainer {
-  trainer: Trainer<ReturnType<CpuTrainBackend['zeros']>>;
+  trainer: Trainer<BackendTensor>;
+  /** Where it runs, in words. */
+  device: string;
   entry: ModelEntry;
   request: TrainRequest;
   heldOut: Int32Array[];
@@ -53,7 +57,7 @@ function liveOf(s: StudioSession): Map<string, LiveTrainer> {
 
 /** Two requests describe the same run (the checkpoint interval and `fresh` do not count). */
 const sameRun = (a: TrainRequest, b: TrainRequest): boolean => {
-  const strip = ({ checkpointEvery: _c, fresh: _f, ...rest }: TrainRequest) => rest;
+  const strip = ({ checkpointEvery: _c, fresh: _f, ...rest }: TrainRequest) => ({ ...rest, device: rest.device ?? 'auto' });
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 };
 
@@ -69,15 +73,34 @@ async function streams(s: StudioSession, split: 'train' | 'validation', tokens: 
   return out;
 }
 
-async function newTrainer(s: StudioSession, entry: ModelEntry, req: TrainRequest, state?: TrainerState): Promise<Pick<LiveTrainer, 'trainer' | 'heldOut'>> {
+/** The CPU reference training backend (f64); `why` is appended to its label. */
+export const cpuTrainDevice = (why: string): TrainDeviceChoice => ({
+  backend: new CpuTrainBackend(), label: `CPU (f64 reference${why})`,
+});
+
+/** The training backend for the request's device; without a device provider, the CPU reference. */
+async function trainDevice(s: StudioSession, device: TrainDevice): Promise<TrainDeviceChoice> {
+  if (s.deps.trainBackend) return s.deps.trainBackend(device);
+  if (device === 'webgpu') throw new InvalidArgumentError('This engine runs on the CPU backend, so training cannot run on WebGPU; choose the CPU (or auto) device.');
+  return cpuTrainDevice('');
+}
+
+async function newTrainer(s: StudioSession, entry: ModelEntry, req: TrainRequest, state?: TrainerState): Promise<Pick<LiveTrainer, 'trainer' | 'heldOut' | 'device'>> {
   const trainStreams = await streams(s, 'train', TRAIN_TOKENS);
   const heldOut = trainWindows(await streams(s, 'validation', HELD_OUT_TOKENS), req.seqLen);
-  const trainer = await Trainer.create(new CpuTrainBackend(), entry.untrained ?? entry.weights, trainStreams, {
+  const dev = await trainDevice(s, req.device ?? 'auto');
+  const trainer = await Trainer.create(dev.backend, entry.untrained ?? entry.weights, trainStreams, {
     scope: req.scope, steps: req.steps, lr: req.lr, tokensPerStep: req.batchTokens, windowLength: req.seqLen,
     windowsPerMicroBatch: 4, balanceCoef: req.balanceCoef, seed: req.seed,
     schedule: req.warmupSteps > 0 ? { kind: 'cosine', warmupSteps: req.warmupSteps } : { kind: 'constant' },
   }, state);
-  return { trainer, heldOut };
+  return { trainer, heldOut, device: dev.label };
+}
+
+/** Drop a live run, freeing its trainer's tensors (GPU memory on WebGPU). */
+function dropLive(map: Map<string, LiveTrainer>, model: string): void {
+  map.get(model)?.trainer.dispose();
+  map.delete(model);
 }
 
 /** Per-step expert loads are kept for the last step only (as the UI persists them). */
@@ -111,11 +134,12 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
   const map = liveOf(s);
   let lt = map.get(req.model);
   if (!lt || req.fresh || lt.entry !== entry || !sameRun(lt.request, req)) {
-    const { trainer, heldOut } = await newTrainer(s, entry, req);
+    dropLive(map, req.model);
+    const { trainer, heldOut, device } = await newTrainer(s, entry, req);
     const before = await trainer.evaluate(heldOut);
     lt = {
-      trainer, entry, request: req, heldOut, finished: false,
-      summary: { model: req.model, steps: 0, balancedAux: entry.built.topK, history: [], heldOutLossBefore: before.lmLoss, heldOutLossAfter: before.lmLoss },
+      trainer, entry, request: req, heldOut, finished: false, device,
+      summary: { model: req.model, steps: 0, balancedAux: entry.built.topK, device, history: [], heldOutLossBefore: before.lmLoss, heldOutLossAfter: before.lmLoss },
     };
     map.set(req.model, lt);
   }
@@ -124,7 +148,7 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
   const every = Math.max(1, Math.floor(req.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY));
   const onStep = (e: { step: number; lmLoss: number; auxLoss: number; gradNorm: number; lr: number; tokensPerSec: number; expertLoad: number[][]; routerEntropy: number[] }) => {
     const step: TrainStep = {
-      step: e.step, lmLoss: e.lmLoss, auxLoss: e.auxLoss, gradNorm: e.gradNorm, lr: e.lr, tokensPerSec: e.tokensPerSec,
+      step: e.step, device: cur.device, lmLoss: e.lmLoss, auxLoss: e.auxLoss, gradNorm: e.gradNorm, lr: e.lr, tokensPerSec: e.tokensPerSec,
       expertLoad: e.expertLoad, routerEntropy: e.routerEntropy.reduce((a, b) => a + b, 0) / Math.max(1, e.routerEntropy.length),
     };
     cur.summary.history = [...cur.summary.history.filter((h) => h.step < step.step), step];
@@ -154,7 +178,7 @@ export async function stopTraining(s: StudioSession, p: { model: string; keep: b
   const map = liveOf(s);
   const lt = map.get(p.model);
   if (!p.keep) {
-    map.delete(p.model);
+    dropLive(map, p.model);
     const key = await trainKey(s, p.model);
     if (key) await s.deps.stages?.delete(key);
     entry.weights = entry.untrained ?? entry.weights;
@@ -189,10 +213,11 @@ export async function restoreTraining(s: StudioSession, model: string): Promise<
     fits(Boolean(c?.state && c.request?.model === model && c.summary), `The cached training of ${model} is incomplete`);
     fits(c.summary.steps === c.state.step, `The cached training of ${model} is at step ${c.state.step} but says ${c.summary.steps}`);
     // Trainer.create checks that every trainable parameter is in the state with its shape.
-    const { trainer, heldOut } = await newTrainer(s, entry, c.request, c.state).catch((e: unknown) => {
+    const { trainer, heldOut, device } = await newTrainer(s, entry, c.request, c.state).catch((e: unknown) => {
       throw new StaleStageError(`The cached training of ${model} does not fit the model (${e instanceof Error ? e.message : String(e)}); it was dropped.`);
     });
-    const lt: LiveTrainer = { trainer, entry, request: c.request, heldOut, summary: c.summary, finished: c.finished };
+    const lt: LiveTrainer = { trainer, entry, request: c.request, heldOut, summary: { ...c.summary, device }, finished: c.finished, device };
+    dropLive(liveOf(s), model);
     liveOf(s).set(model, lt);
     await adopt(s, lt);
     return { summary: lt.summary, request: c.request, totalSteps: trainer.config.steps, finished: c.finished };
