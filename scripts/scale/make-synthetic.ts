@@ -17,37 +17,13 @@ import { buildArchSpec } from '../../src/core/arch/spec';
 import { buildHeader } from '../../src/core/formats/safetensors';
 import { planShards } from '../../src/core/formats/safetensors-writer';
 import { byteLevelBpeTokenizer, FIXTURE_WORDS } from '../../src/core/testing/fixture-models';
+import { SCALE_SHAPES, scaleHfConfig, syntheticValue, uniformStream, type ScaleShape } from '../../src/model/testing/synthetic';
 
-export const SHAPES = {
-  '0.5b': { name: 'qwen2.5-0.5b', hidden_size: 896, num_hidden_layers: 24, intermediate_size: 4864, num_attention_heads: 14, num_key_value_heads: 2, max_window_layers: 21 },
-  '1.5b': { name: 'qwen2.5-1.5b', hidden_size: 1536, num_hidden_layers: 28, intermediate_size: 8960, num_attention_heads: 12, num_key_value_heads: 2, max_window_layers: 21 },
-} as const;
-export type ShapeName = keyof typeof SHAPES;
-
-/** xorshift32 uniform in [-1, 1). */
-function stream(seed: number): () => number {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2147483648 - 1;
-  };
-}
-
-export async function writeSynthetic(dir: string, shape: ShapeName, o: { seed: number; baseSeed: number | null; maxShardBytes: number }): Promise<void> {
-  const s = SHAPES[shape];
+export async function writeSynthetic(dir: string, shape: ScaleShape, o: { seed: number; baseSeed: number | null; maxShardBytes: number }): Promise<void> {
+  const s = SCALE_SHAPES[shape];
   const tok = byteLevelBpeTokenizer(FIXTURE_WORDS);
   const eot = (tok.added_tokens as { id: number }[])[0].id;
-  const config = {
-    architectures: ['Qwen2ForCausalLM'], model_type: 'qwen2', attention_dropout: 0, bos_token_id: eot, eos_token_id: eot, hidden_act: 'silu',
-    hidden_size: s.hidden_size, initializer_range: 0.02, intermediate_size: s.intermediate_size, max_position_embeddings: 32768,
-    max_window_layers: s.max_window_layers, num_attention_heads: s.num_attention_heads, num_hidden_layers: s.num_hidden_layers,
-    num_key_value_heads: s.num_key_value_heads, rms_norm_eps: 1e-6, rope_scaling: null, rope_theta: 1000000, sliding_window: 32768,
-    tie_word_embeddings: true, torch_dtype: 'bfloat16', use_cache: true, use_sliding_window: false, vocab_size: 151936,
-  };
+  const config = scaleHfConfig(shape, { eot });
   const spec = buildArchSpec(parseHfConfig(config, s.name));
   const tensors = spec.tensors.map((t) => ({ name: t.name, shape: t.shape, role: t.role, isBias: t.isBias }));
   const plan = planShards(tensors, 'BF16', o.maxShardBytes);
@@ -58,8 +34,8 @@ export async function writeSynthetic(dir: string, shape: ShapeName, o: { seed: n
   await writeFile(join(dir, 'tokenizer.json'), text(tok));
   await writeFile(join(dir, 'tokenizer_config.json'), text({ model_max_length: 32768, eos_token: '<|endoftext|>', tokenizer_class: 'PreTrainedTokenizerFast' }));
   if (plan.index) await writeFile(join(dir, 'model.safetensors.index.json'), text(plan.index));
-  const own = stream(o.seed + 1);
-  const base = o.baseSeed === null ? null : stream(o.baseSeed + 1000);
+  const own = uniformStream(o.seed + 1);
+  const base = o.baseSeed === null ? null : uniformStream(o.baseSeed + 1000);
   const CHUNK = 1 << 20;
   const f32 = new Float32Array(CHUNK);
   const u32 = new Uint32Array(f32.buffer);
@@ -72,13 +48,10 @@ export async function writeSynthetic(dir: string, shape: ShapeName, o: { seed: n
     for (const p of planned) {
       const t = byName.get(p.name)!;
       const norm = t.role.endsWith('norm');
-      // Uniform with std 0.02 (weights, biases); RMSNorm weights around 1.
-      const a = 0.02 * Math.sqrt(3);
       for (let done = 0; done < p.numel; done += CHUNK) {
         const n = Math.min(CHUNK, p.numel - done);
         for (let i = 0; i < n; i++) {
-          const r = base ? base() + 0.1 * own() : own();
-          f32[i] = norm ? 1 + 0.05 * r : a * r;
+          f32[i] = syntheticValue(own(), base ? base() : null, norm);
           out[i] = u32[i] >>> 16;
         }
         await fh.write(new Uint8Array(out.buffer, 0, n * 2));
@@ -94,9 +67,9 @@ function arg(name: string): string | undefined {
 }
 
 if (process.argv[1]?.endsWith('make-synthetic.ts')) {
-  const shape = (arg('shape') ?? '0.5b') as ShapeName;
+  const shape = (arg('shape') ?? '0.5b') as ScaleShape;
   const outDir = arg('out');
-  if (!SHAPES[shape] || !outDir) {
+  if (!SCALE_SHAPES[shape] || !outDir) {
     console.error('usage: make-synthetic.ts --shape 0.5b|1.5b --out DIR [--count N] [--seed N] [--max-shard-mb N] [--independent]');
     process.exit(2);
   }
@@ -104,7 +77,7 @@ if (process.argv[1]?.endsWith('make-synthetic.ts')) {
   const seed = Number(arg('seed') ?? 0);
   const maxShardBytes = Number(arg('max-shard-mb') ?? 500) * 1e6;
   for (let i = 0; i < count; i++) {
-    const dir = join(outDir, `${SHAPES[shape].name}-${i}`);
+    const dir = join(outDir, `${SCALE_SHAPES[shape].name}-${i}`);
     const t0 = performance.now();
     await writeSynthetic(dir, shape, { seed: seed + i, baseSeed: process.argv.includes('--independent') ? null : seed, maxShardBytes });
     console.log(`wrote ${dir} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);

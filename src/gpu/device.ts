@@ -17,6 +17,9 @@ export interface AcquireOptions {
   /** 'compatibility' for OpenGL ES adapters (llvmpipe); 'core' otherwise. */
   featureLevel?: 'core' | 'compatibility';
   label?: string;
+  /** Request at most these limits (e.g. WebGPU's default 128 MiB bindings), even where the
+   * adapter offers more: tests run the code on a smaller device than the machine's. */
+  capLimits?: Partial<Record<(typeof LIMITS_TO_REQUEST)[number], number>>;
 }
 
 export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext> {
@@ -38,7 +41,7 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext>
   const requiredLimits: Record<string, number> = {};
   for (const key of LIMITS_TO_REQUEST) {
     const v = (adapter.limits as unknown as Record<string, unknown>)[key];
-    if (typeof v === 'number') requiredLimits[key] = v;
+    if (typeof v === 'number') requiredLimits[key] = Math.min(v, opts.capLimits?.[key] ?? Infinity);
   }
   let device: GPUDevice;
   try {
