@@ -70,6 +70,8 @@ test('a calibration domain takes a parquet file of a Hub dataset, shows its coun
   await expect(count).toContainText('data/train.parquet');
   await picker.getByLabel('Hub dataset for places').fill('fixtures/calib-text');
   await page.getByTestId('panel-calibration').screenshot({ path: info.outputPath('calibration-hub-dataset.png') });
+  await picker.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: info.outputPath('calibration-hub-dataset-1280x720.png') });
 
   await page.getByTestId('run-calibration').click();
   await expect(page.getByTestId('stage-status-calibration')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });

@@ -21,6 +21,7 @@ function hubAccess(): { hubUrl?: string; token?: string } {
 
 export function DatasetPicker({ domain }: { domain: string }) {
   const chosen = useStudio((s) => s.calibration.domains.find((d) => d.name === domain)?.dataset ?? null);
+  const budget = useStudio((s) => s.calibration.tokensPerDomain);
   const busy = useStudio((s) => Boolean(s.running[`dataset-files:${domain}`] || s.running[`dataset-docs:${domain}`]));
   const [ref, setRef] = useState(chosen?.repo ?? '');
   const [path, setPath] = useState(chosen?.path ?? '');
@@ -96,7 +97,8 @@ export function DatasetPicker({ domain }: { domain: string }) {
         <div className="small" data-testid={`dataset-count-${domain}`}>
           <code>{chosen.repo}</code> · {chosen.path}{chosen.column ? ` (column ${chosen.column})` : ''}:{' '}
           <strong>{chosen.documents.length.toLocaleString('en-US')} document(s), {chosen.exactTokens ? '' : '≈'}{chosen.tokens.toLocaleString('en-US')} tokens</strong>
-          <span className="muted">{chosen.exactTokens ? ' (anchor tokenizer)' : ' (estimated: load the sources for an exact count)'}{chosen.complete ? ', whole file' : ', read up to the token budget'}</span>{' '}
+          <span className="muted">{chosen.exactTokens ? ' (anchor tokenizer)' : ' (estimated: load the sources for an exact count)'}{chosen.complete ? ', whole file' : ', read up to the token budget'}</span>
+          {!chosen.complete && chosen.tokens < budget && <span className="warn"> fewer than the {budget.toLocaleString('en-US')} tokens per domain now set: fetch again</span>}{' '}
           <button type="button" className="link-btn" onClick={() => useStudio.getState().setDomain(domain, { dataset: null })}>clear</button>
         </div>
       )}
