@@ -3,10 +3,12 @@
  * Qwen2-shaped models (different seeds and vocabularies; the "math" one with rope_theta 10000 as
  * Qwen2.5-Math has), a Llama-shaped one, a sharded one, gated and private copies, and one repo per
  * bad input (only .bin weights, only GGUF, a corrupt header, a missing shard, a broken
- * tokenizer.json). Tests build them in a temp dir; `cli.ts --fixtures` serves them for e2e runs.
+ * tokenizer.json), and dataset repos for calibration text (a public one with a parquet, a jsonl
+ * and a txt file, a private copy, one with no text file). Tests build them in a temp dir; `cli.ts --fixtures` serves them for e2e runs.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fixtureModelFiles, FIXTURE_WORDS, type FixtureModelOptions } from '../../src/core/testing/fixture-models';
 
 export async function writeRepo(root: string, id: string, files: ReadonlyMap<string, Uint8Array>, meta?: Record<string, unknown>): Promise<void> {
@@ -52,6 +54,37 @@ export async function writeFixtureRepos(root: string): Promise<string[]> {
   const lastShard = [...sharded.keys()].filter((p) => p.endsWith('.safetensors')).sort().at(-1)!;
   sharded.delete(lastShard);
   await put('bad/missing-shard', sharded);
+  for (const [id, files, meta] of await fixtureDatasets()) await put(`datasets/${id}`, files, meta);
   await put('bad/bad-tokenizer', without(() => false, [['tokenizer.json', new TextEncoder().encode('{"model": {"type": "BPE", "vocab": {')]]));
   return ids;
+}
+
+/** The committed parquet fixture (written by make-dataset-fixture.mjs). */
+export function calibrationParquet(): Promise<Uint8Array> {
+  return readFile(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'calibration.parquet'));
+}
+
+/** The jsonl fixture: a "content" string field (no "text"), an id and one line that is not JSON. */
+export const FIXTURE_JSONL = [
+  '{"id": 1, "content": "the first note is about the river"}',
+  '{"id": 2, "content": "the second note is about the bridge", "lang": "en"}',
+  'not json',
+  '{"id": 3, "content": ""}',
+  '{"id": 4, "content": "the last note is about the town"}',
+].join('\n') + '\n';
+
+/** Dataset repos (ids without the datasets/ prefix), their files and access. */
+export async function fixtureDatasets(): Promise<[string, Map<string, Uint8Array>, Record<string, unknown> | undefined][]> {
+  const enc = (t: string) => new TextEncoder().encode(t);
+  const files = new Map<string, Uint8Array>([
+    ['README.md', enc('# Calibration text fixture\n')],
+    ['data/train.parquet', await calibrationParquet()],
+    ['data/notes.jsonl', enc(FIXTURE_JSONL)],
+    ['data/story.txt', enc('Once upon a time there was a river.\nIt ran past the old town.\n')],
+  ]);
+  return [
+    ['fixtures/calib-text', files, undefined],
+    ['private-data/calib-text', files, { private: true, tokens: [FIXTURE_TOKEN] }],
+    ['fixtures/no-text', new Map([['README.md', enc('# nothing to read\n')], ['data/images.bin', new Uint8Array(16)]]), undefined],
+  ];
 }

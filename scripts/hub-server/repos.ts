@@ -1,5 +1,6 @@
 /**
- * Repositories of the local Hub server: `<root>/<org>/<name>/` holds the files of one model repo.
+ * Repositories of the local Hub server: `<root>/<org>/<name>/` holds the files of one model repo,
+ * `<root>/datasets/<org>/<name>/` those of one dataset repo (so no model org may be named "datasets").
  * An optional `.hub.json` in the repo folder marks it private or gated and lists the tokens that
  * have access ({"private": true} | {"gated": "manual", "tokens": ["hf_..."]}). The single revision
  * is a fake commit SHA (40 hex) derived from the files' paths and contents, so it changes exactly
@@ -29,6 +30,8 @@ export interface RepoFileInfo {
   lfs: boolean;
 }
 
+export type RepoKind = 'model' | 'dataset';
+
 export interface Repo {
   id: string;
   dir: string;
@@ -38,7 +41,7 @@ export interface Repo {
   lastModified: Date;
 }
 
-const LFS_EXT = /\.(safetensors|bin|gguf|pt|pth|ckpt|onnx|msgpack|h5)$/;
+const LFS_EXT = /\.(safetensors|bin|gguf|pt|pth|ckpt|onnx|msgpack|h5|parquet)$/;
 const hashCache = new Map<string, { oid: string; sha256: string }>();
 
 async function hashFile(abs: string, size: number): Promise<{ oid: string; sha256: string }> {
@@ -63,10 +66,11 @@ async function walk(dir: string, base: string, out: string[]): Promise<void> {
 const VALID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The repo `id` ("org/name") under `root`, or null when there is no such folder. */
-export async function loadRepo(root: string, id: string): Promise<Repo | null> {
+export async function loadRepo(root: string, id: string, kind: RepoKind = 'model'): Promise<Repo | null> {
   const parts = id.split('/');
   if (parts.length !== 2 || !parts.every((p) => VALID.test(p) && p !== '..')) return null;
-  const dir = join(root, ...parts);
+  if (kind === 'model' && parts[0] === 'datasets') return null;
+  const dir = kind === 'dataset' ? join(root, 'datasets', ...parts) : join(root, ...parts);
   try {
     if (!(await stat(dir)).isDirectory()) return null;
   } catch {
@@ -105,7 +109,7 @@ export async function loadRepo(root: string, id: string): Promise<Repo | null> {
 export async function listRepoIds(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const org of await readdir(root, { withFileTypes: true }).catch(() => [])) {
-    if (!org.isDirectory() || org.name.startsWith('.')) continue;
+    if (!org.isDirectory() || org.name.startsWith('.') || org.name === 'datasets') continue;
     for (const name of await readdir(join(root, org.name), { withFileTypes: true })) {
       if (name.isDirectory() && !name.name.startsWith('.')) out.push(`${org.name}/${name.name}`);
     }

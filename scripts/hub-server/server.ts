@@ -3,7 +3,9 @@
  * from a folder (see repos.ts) with the endpoints @huggingface/hub 2.x calls:
  *   GET  /api/models/{org}/{name}[/revision/{rev}]      model info (id, sha, private, gated, siblings)
  *   GET  /api/models/{org}/{name}/tree/{rev}[/{path}]   file listing (?recursive=true)
- *   GET|HEAD /{org}/{name}/(resolve|raw)/{rev}/{path}   file download: Range (206), ETag,
+ *   GET  /api/datasets/{org}/{name}[/revision/{rev}], /api/datasets/{org}/{name}/tree/{rev}[/{path}]
+ *        the same for dataset repos (kept under `<root>/datasets/`, see repos.ts)
+ *   GET|HEAD [/datasets]/{org}/{name}/(resolve|raw)/{rev}/{path}   file download: Range (206), ETag,
  *        X-Repo-Commit, Content-Length, Accept-Ranges; X-Error-Code on errors as the Hub sends it
  * with CORS for browser pages on other origins, a request log and fault injection (faults.ts),
  * both driven over /__admin/ (GET/DELETE log; GET/PUT/POST/DELETE faults) or from the returned
@@ -16,7 +18,8 @@ import { open } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { FaultTable, type ActiveFault, type FaultRule } from './faults';
-import { listRepoIds, loadRepo, type Repo, type RepoFileInfo } from './repos';
+import { repoInfoJson, treeEntries } from './api-json';
+import { listRepoIds, loadRepo, type Repo, type RepoKind } from './repos';
 
 export interface HubServerOptions {
   root: string;
@@ -178,53 +181,6 @@ function revOk(repo: Repo, rev: string): boolean {
   return rev === 'main' || rev === 'HEAD' || rev === repo.sha;
 }
 
-function modelInfoJson(repo: Repo): Record<string, unknown> {
-  return {
-    _id: repo.sha.slice(0, 24),
-    id: repo.id,
-    modelId: repo.id,
-    author: repo.id.split('/')[0],
-    sha: repo.sha,
-    private: !!repo.meta.private,
-    gated: repo.meta.gated ?? false,
-    disabled: false,
-    downloads: 0,
-    likes: 0,
-    tags: ['safetensors'],
-    pipeline_tag: 'text-generation',
-    library_name: 'transformers',
-    lastModified: repo.lastModified.toISOString(),
-    createdAt: repo.lastModified.toISOString(),
-    siblings: repo.files.map((f) => ({ rfilename: f.path })),
-  };
-}
-
-function treeEntries(repo: Repo, dir: string, recursive: boolean): unknown[] {
-  const prefix = dir ? dir.replace(/\/$/, '') + '/' : '';
-  const out: unknown[] = [];
-  const dirs = new Set<string>();
-  const fileEntry = (f: RepoFileInfo) => ({
-    type: 'file',
-    oid: f.oid,
-    size: f.size,
-    path: f.path,
-    ...(f.lfs ? { lfs: { oid: f.sha256, size: f.size, pointerSize: 134 } } : {}),
-  });
-  for (const f of repo.files) {
-    if (!f.path.startsWith(prefix)) continue;
-    const rest = f.path.slice(prefix.length).split('/');
-    for (let i = 1; i < rest.length; i++) {
-      const d = prefix + rest.slice(0, i).join('/');
-      if ((recursive || i === 1) && !dirs.has(d)) {
-        dirs.add(d);
-        out.push({ type: 'directory', oid: '0'.repeat(40), size: 0, path: d });
-      }
-    }
-    if (recursive || rest.length === 1) out.push(fileEntry(f));
-  }
-  return out;
-}
-
 async function handle(c: Ctx, opts: HubServerOptions): Promise<void> {
   const url = new URL(c.req.url ?? '/', 'http://localhost');
   const segs = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -251,15 +207,16 @@ async function handle(c: Ctx, opts: HubServerOptions): Promise<void> {
     }
   }
 
-  if (segs[0] === 'api' && segs[1] === 'models' && segs.length >= 4) {
-    const repo = await loadRepo(opts.root, `${segs[2]}/${segs[3]}`);
+  if (segs[0] === 'api' && (segs[1] === 'models' || segs[1] === 'datasets') && segs.length >= 4) {
+    const kind: RepoKind = segs[1] === 'models' ? 'model' : 'dataset';
+    const repo = await loadRepo(opts.root, `${segs[2]}/${segs[3]}`, kind);
     if (!repo) return sendError(c, 404, 'RepoNotFound', `Repository not found: ${segs[2]}/${segs[3]}.`);
     if (checkAccess(c, repo, opts, false) === 'denied') return;
     const rest = segs.slice(4);
     if (rest.length === 0 || (rest[0] === 'revision' && rest.length === 2)) {
       const rev = rest[1] ?? 'main';
       if (!revOk(repo, rev)) return sendError(c, 404, 'RevisionNotFound', `Invalid rev id: ${rev}`);
-      return sendJson(c, 200, modelInfoJson(repo));
+      return sendJson(c, 200, repoInfoJson(repo, kind));
     }
     if (rest[0] === 'tree' && rest.length >= 2) {
       if (!revOk(repo, rest[1])) return sendError(c, 404, 'RevisionNotFound', `Invalid rev id: ${rest[1]}`);
@@ -268,8 +225,11 @@ async function handle(c: Ctx, opts: HubServerOptions): Promise<void> {
     return sendError(c, 404, 'NotFound', `Unknown API path ${url.pathname}`);
   }
 
+  // Dataset files live under /datasets/{org}/{name}/resolve/..., model files under /{org}/{name}/resolve/...
+  const fileKind: RepoKind = segs[0] === 'datasets' ? 'dataset' : 'model';
+  if (fileKind === 'dataset') segs.shift();
   if (segs.length >= 5 && (segs[2] === 'resolve' || segs[2] === 'raw') && (method === 'GET' || method === 'HEAD')) {
-    const repo = await loadRepo(opts.root, `${segs[0]}/${segs[1]}`);
+    const repo = await loadRepo(opts.root, `${segs[0]}/${segs[1]}`, fileKind);
     if (!repo) return sendError(c, 404, 'RepoNotFound', `Repository not found: ${segs[0]}/${segs[1]}.`);
     if (checkAccess(c, repo, opts, true) === 'denied') return;
     if (!revOk(repo, segs[3])) return sendError(c, 404, 'RevisionNotFound', `Invalid rev id: ${segs[3]}`);
@@ -283,7 +243,7 @@ async function handle(c: Ctx, opts: HubServerOptions): Promise<void> {
     }
     if (opts.lfsRedirect && f.lfs && segs[2] === 'resolve') {
       c.entry.status = 302;
-      c.res.writeHead(302, { ...CORS, ...headers, Location: `${opts.lfsRedirect}/${repo.id}/resolve/${repo.sha}/${path}`, 'Content-Length': '0' });
+      c.res.writeHead(302, { ...CORS, ...headers, Location: `${opts.lfsRedirect}/${fileKind === 'dataset' ? 'datasets/' : ''}${repo.id}/resolve/${repo.sha}/${path}`, 'Content-Length': '0' });
       c.res.end();
       return;
     }

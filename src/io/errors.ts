@@ -72,22 +72,23 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
  * Map a Hub HTTP failure to a typed error with the fix. `code` is the Hub's X-Error-Code
  * (GatedRepo, RepoNotFound, RevisionNotFound, EntryNotFound) when known.
  */
-export function hubError(status: number, code: string | null, repo: string, hasToken: boolean, what = ''): StudioError {
+export function hubError(status: number, code: string | null, repo: string, hasToken: boolean, what = '', noun: 'model' | 'dataset' = 'model'): StudioError {
   const d = { repo, status, hubErrorCode: code };
+  const id = noun === 'model' ? 'model ID' : 'dataset ID';
   if (code === 'GatedRepo' || (status === 401 && /restricted|gated/i.test(what))) {
     return hasToken
-      ? new AccessDeniedError(`${repo} is gated and your access token has no access to it. Open the model page, accept its conditions, wait for approval, then load it again.`, d)
-      : new AuthRequiredError(`${repo} is gated: accept its conditions on the model page, then paste a Hugging Face access token (read access) and load it again.`, d);
+      ? new AccessDeniedError(`${repo} is gated and your access token has no access to it. Open the ${noun} page, accept its conditions, wait for approval, then load it again.`, d)
+      : new AuthRequiredError(`${repo} is gated: accept its conditions on the ${noun} page, then paste a Hugging Face access token (read access) and load it again.`, d);
   }
   if (status === 401) {
     return hasToken
       ? new InvalidTokenError(`The Hub rejected your access token for ${repo}. Check that the token is valid and has read access, or create a new one in your Hugging Face settings.`, d)
-      : new AuthRequiredError(`${repo} was not found or is private. Check the model ID; if the repository is private, paste an access token with read access and load it again.`, d);
+      : new AuthRequiredError(`${repo} was not found or is private. Check the ${id}; if the repository is private, paste an access token with read access and load it again.`, d);
   }
   if (status === 403) return new AccessDeniedError(`Your access token has no access to ${repo}. Use a token with read access to this repository, or ask its owner for access.`, d);
   if (status === 404 && code === 'RevisionNotFound') return new RevisionNotFoundError(`${repo} has no revision named in the request${what ? ` (${what})` : ''}. Check the branch, tag or commit SHA.`, d);
   if (status === 404 && code === 'EntryNotFound') return new MissingFileError(`${repo}: a file listed by the Hub could not be downloaded${what ? ` (${what})` : ''}. The repository changed while loading; load it again.`, d);
-  if (status === 404) return new RepoNotFoundError(`${repo} does not exist on the Hub${hasToken ? ' or your token cannot see it' : ''}. Check the model ID (org/name); a private repository also needs an access token.`, d);
+  if (status === 404) return new RepoNotFoundError(`${repo} does not exist on the Hub${hasToken ? ' or your token cannot see it' : ''}. Check the ${id} (org/name); a private repository also needs an access token.`, d);
   if (status === 429) return new NetworkError(`The Hub is rate-limiting requests for ${repo}. Wait a minute and load it again.`, d);
   return new NetworkError(`The Hub answered HTTP ${status} for ${repo}${what ? ` (${what})` : ''}. Try again later; a local mirror works too.`, d);
 }

@@ -19,6 +19,24 @@ export interface DomainChoice {
   pasted: string;
   /** Documents from uploaded files. */
   uploaded: string[];
+  /** Documents fetched from a file of a Hub dataset. */
+  dataset?: DatasetChoice | null;
+}
+
+/** A Hub dataset file chosen for a domain and the documents read from it. */
+export interface DatasetChoice {
+  repo: string;
+  /** Commit SHA the file was read at. */
+  revision: string;
+  path: string;
+  /** Text column (jsonl / parquet); null for .txt. */
+  column: string | null;
+  documents: string[];
+  tokens: number;
+  /** Tokens counted with the anchor's tokenizer (false: estimated, no sources loaded). */
+  exactTokens: boolean;
+  /** The whole file was read (false: reading stopped at the token budget). */
+  complete: boolean;
 }
 
 export interface CalibrationConfig {

@@ -18,6 +18,7 @@ import type { ChunkCache } from '../io/cache';
 import type { DemoAssets } from './session/assets';
 import { StudioSession } from './session/state';
 import { demoCatalog, loadSources, setRoles } from './session/sources';
+import { datasetDocuments, datasetFiles } from './session/dataset';
 import { align, calibrate, cka, permutation } from './session/align';
 import { merge } from './session/build';
 import { evaluate, generate, routeText } from './session/use';
@@ -100,6 +101,8 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
     demoCatalog: () => demoCatalog(s),
     loadSources: (p, c) => loadSources(s, p.refs, c),
     setRoles: (p) => Promise.resolve(setRoles(s, p)),
+    datasetFiles: (p, c) => datasetFiles(p, c),
+    datasetDocuments: (p, c) => datasetDocuments(s, p, c),
     calibrate: (p, c) => calibrate(s, p, c),
     align: (p, c) => align(s, p, c),
     permutation: (p) => Promise.resolve(permutation(s, p)),

@@ -6,7 +6,8 @@
 import type { CapabilityReport } from '../gpu/capabilities';
 import type { KernelResult } from '../gpu/testing/kernel-suite';
 import type {
-  AlignmentSummary, BuiltModel, CalibrationRequest, CalibrationSummary, CkaSummary, DemoCatalog, EvalRow,
+  AlignmentSummary, BuiltModel, CalibrationRequest, CalibrationSummary, CkaSummary, DatasetDocuments, DatasetDocumentsRequest,
+  DatasetFilesRequest, DatasetListing, DemoCatalog, EvalRow,
   LoadProgress, MergeReport, MergeRequest, PlaygroundRuntime, RestoreRequest, RestoreResult, SourceRef, SourceSummary,
   StageCacheReport, TokenRouting, TrainRequest, TrainStep, TrainSummary,
 } from './studio-types';
@@ -32,6 +33,10 @@ export interface EngineApi {
   loadSources: { params: { refs: SourceRef[] }; result: { sources: SourceSummary[]; report: MergeReport }; progress: LoadProgress };
   /** Anchor, expert order (source indices) and the domain of each source. */
   setRoles: { params: { anchor: number; experts: number[]; domains: (string | null)[] }; result: null; progress: never };
+  /** The .txt / .jsonl / .parquet files of a Hub dataset. */
+  datasetFiles: { params: DatasetFilesRequest; result: DatasetListing; progress: never };
+  /** The documents of one dataset file, read until the token budget is met; progress in row groups or bytes. */
+  datasetDocuments: { params: DatasetDocumentsRequest; result: DatasetDocuments; progress: ProgressEvent };
   calibrate: { params: CalibrationRequest; result: CalibrationSummary; progress: ProgressEvent };
   /** Probe + exact assignment per layer and model, with diagnostics. */
   align: { params: { partial: number }; result: AlignmentSummary; progress: ProgressEvent };

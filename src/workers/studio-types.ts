@@ -53,6 +53,46 @@ export interface CalibrationRequest {
   seqLen: number;
 }
 
+/** A Hub dataset for a calibration domain: the ID or huggingface.co/datasets URL, the endpoint and token. */
+export interface DatasetFilesRequest {
+  ref: string;
+  hubUrl?: string;
+  token?: string;
+}
+
+export interface DatasetListing {
+  repo: string;
+  /** Commit SHA. */
+  revision: string;
+  files: { path: string; size: number; format: 'txt' | 'jsonl' | 'parquet' }[];
+  /** The file a pasted URL named. */
+  path?: string;
+}
+
+export interface DatasetDocumentsRequest {
+  repo: string;
+  revision: string;
+  path: string;
+  size: number;
+  /** Text column of a .jsonl / .parquet file (default "text"). */
+  column?: string;
+  /** Reading stops once this many tokens are collected (the domain's tokens per domain). */
+  tokenBudget: number;
+  hubUrl?: string;
+  token?: string;
+}
+
+export interface DatasetDocuments {
+  documents: string[];
+  tokens: number;
+  /** Counted with the anchor's tokenizer (false: about 4 characters per token, no sources loaded). */
+  exactTokens: boolean;
+  /** String columns found in the file. */
+  columns: string[];
+  complete: boolean;
+  skipped: number;
+}
+
 export interface CalibrationSummary {
   seqLen: number;
   windows: number;

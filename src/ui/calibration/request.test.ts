@@ -27,4 +27,12 @@ describe('calibrationRequest', () => {
       domains: [{ name: 'prose', builtin: true }, { name: 'mine', builtin: false, documents: ['my text', 'doc2'] }],
     });
   });
+  it('adds the documents read from a Hub dataset to the domain', () => {
+    const dataset = { repo: 'org/data', revision: 'a'.repeat(40), path: 'train.parquet', column: 'text', documents: ['d1', 'd2'], tokens: 9, exactTokens: true, complete: false };
+    const req = calibrationRequest({
+      tokensPerDomain: 64, seqLen: 16,
+      domains: [{ name: 'web', catalog: false, heldOut: false, builtin: false, pasted: 'p', uploaded: ['u'], dataset }],
+    });
+    expect(req.domains).toEqual([{ name: 'web', builtin: false, documents: ['p', 'u', 'd1', 'd2'] }]);
+  });
 });

@@ -1,11 +1,12 @@
 /**
  * Stage 2, Calibration: which text the models read while their neurons are compared. Built-in
  * domain sets (held-out ones unticked: they are kept for evaluation), the user's own text per
- * domain (typed, pasted, or a .txt / .jsonl upload), tokens per domain, sequence length; after a
+ * domain (typed, pasted, a .txt / .jsonl upload, or a file of a Hub dataset: DatasetPicker), tokens per domain, sequence length; after a
  * run, the tokens each domain contributed.
  */
 import { useState } from 'react';
 import { useStudio } from '../../state/store';
+import { DatasetPicker } from '../calibration/DatasetPicker';
 import { calibrationRequest, documentsFromUpload } from '../calibration/request';
 import { Card, Field, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
 import { engine } from '../engine';
@@ -52,7 +53,7 @@ export function CalibrationPanel() {
         </p>
         <table className="table" data-testid="calibration-domains">
           <thead>
-            <tr><th>domain</th><th>built-in text</th><th>your text (typed, pasted or uploaded)</th><th /></tr>
+            <tr><th>domain</th><th>built-in text</th><th>your text (typed, pasted, uploaded or from a Hub dataset)</th><th /></tr>
           </thead>
           <tbody>
             {cfg.domains.map((d) => (
@@ -66,9 +67,11 @@ export function CalibrationPanel() {
                   ) : <span className="muted small">none</span>}
                 </td>
                 <td>
-                  <details open={Boolean(d.pasted || d.uploaded.length) || !d.catalog}>
+                  <details open={Boolean(d.pasted || d.uploaded.length || d.dataset) || !d.catalog}>
                   <summary className="small">
-                    {d.pasted || d.uploaded.length ? `${d.pasted.trim() ? 1 : 0} pasted + ${d.uploaded.length} uploaded document(s)` : 'add your own text'}
+                    {d.pasted || d.uploaded.length || d.dataset
+                      ? `${d.pasted.trim() ? 1 : 0} pasted + ${d.uploaded.length} uploaded${d.dataset ? ` + ${d.dataset.documents.length} Hub dataset` : ''} document(s)`
+                      : 'add your own text'}
                   </summary>
                   <textarea
                     className="doc-box" value={d.pasted} rows={2} placeholder="Paste text of this domain…" aria-label={`Your ${d.name} text`}
@@ -87,6 +90,8 @@ export function CalibrationPanel() {
                     )}
                     {notes[d.name] && <span className="muted">{notes[d.name]}</span>}
                   </div>
+                  <div className="small muted">From a Hub dataset (.txt, .jsonl or .parquet):</div>
+                  <DatasetPicker domain={d.name} />
                   </details>
                 </td>
                 <td>{!d.catalog && <button type="button" className="icon-btn" aria-label={`Remove ${d.name}`} onClick={() => removeDomain(d.name)}>✕</button>}</td>
