@@ -121,8 +121,9 @@ export function TrainPanel() {
             </select>
           </Field>
           <Field label="device">
-            <select value={cfg.device ?? 'auto'} disabled={running} onChange={(e) => set({ device: e.target.value as TrainDevice })} data-testid="train-device">
-              <option value="auto">auto (WebGPU on a hardware GPU)</option>
+            <select value={cfg.device ?? 'auto'} disabled={running} onChange={(e) => set({ device: e.target.value as TrainDevice })} data-testid="train-device"
+              title="auto: WebGPU on a hardware GPU, the CPU on a software adapter (faster there)">
+              <option value="auto">auto</option>
               <option value="webgpu">WebGPU (f32)</option>
               <option value="cpu">CPU (f64 reference)</option>
             </select>
