@@ -196,6 +196,8 @@ export interface TrainStep {
   step: number;
   /** Where the trainer runs, in words. */
   device?: string;
+  /** Set when the last trainer checkpoint could not be cached: a reload will not resume the run. */
+  checkpointWarning?: string;
   lmLoss: number;
   auxLoss: number;
   gradNorm: number;
@@ -213,6 +215,8 @@ export interface TrainSummary {
   balancedAux: number;
   /** Where the trainer ran, in words (e.g. "WebGPU (f32) on ..."). */
   device?: string;
+  /** Set when the last checkpoint could not be cached (a reload will not resume from it). */
+  checkpointWarning?: string;
   history: TrainStep[];
   heldOutLossBefore: number;
   heldOutLossAfter: number;

@@ -164,6 +164,9 @@ export function TrainPanel() {
             {running ? `training: step ${progress?.done ?? 0} of ${cfg.steps}` : paused ? `paused at step ${last?.step ?? 0}` : summary ? `finished ${summary.steps} steps` : ''}
           </span>
         </div>
+        {(summary?.checkpointWarning ?? last?.checkpointWarning) && (
+          <p className="small warn" role="status" data-testid="train-checkpoint-warning">{summary?.checkpointWarning ?? last?.checkpointWarning}</p>
+        )}
         <InlineError k="train" />
       </Card>
       <Card title="Live" className="span-2" testId="train-charts">

@@ -38,9 +38,10 @@ export const evaluationKey = (s: StudioSession): Promise<string> | null =>
   s.keys.merge ? stageKey('evaluate', {}, [s.keys.merge]) : null;
 
 /** Store `value` under `key` when there is a cache and a key. */
-export async function saveStage(s: StudioSession, stage: CachedStage, key: Promise<string> | string | null, value: unknown): Promise<void> {
+/** Store a stage's output; false when the cache refused it (over its bound, or the quota), null when there is no cache or key. */
+export async function saveStage(s: StudioSession, stage: CachedStage, key: Promise<string> | string | null, value: unknown): Promise<boolean | null> {
   const k = await key;
-  if (s.deps.stages && k) await s.deps.stages.put(stage, k, value);
+  return s.deps.stages && k ? s.deps.stages.put(stage, k, value) : null;
 }
 
 export async function saveCalibration(s: StudioSession, req: CalibrationRequest): Promise<void> {

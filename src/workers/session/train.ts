@@ -37,6 +37,8 @@ interface LiveTrainer {
   summary: TrainSummary;
   /** Ended by the user with the steps done kept (not resumable). */
   finished: boolean;
+  /** Why the last checkpoint was not cached (shown with every later step), or undefined. */
+  checkpointWarning?: string;
 }
 
 /** A trainer checkpoint in the stage cache. */
@@ -112,12 +114,16 @@ async function checkpoint(s: StudioSession, lt: LiveTrainer): Promise<void> {
   const value: CachedTraining = {
     request: lt.request, state: await lt.trainer.saveState(), summary: { ...lt.summary, history: light(lt.summary.history) }, finished: lt.finished,
   };
-  await saveStage(s, 'train', key, value);
+  const saved = await saveStage(s, 'train', key, value);
+  lt.checkpointWarning = saved === false
+    ? `The trainer state at step ${value.state.step} did not fit the stage cache (its bound or the browser's quota); a reload will not resume this run from there. Train fewer parameters, or keep the tab open.`
+    : undefined;
 }
 
 /** The trained weights become the model's (evaluation, routing view, export). */
 async function adopt(s: StudioSession, lt: LiveTrainer): Promise<TrainSummary> {
   lt.summary.steps = lt.trainer.step;
+  lt.summary.checkpointWarning = lt.checkpointWarning;
   lt.entry.weights = lt.trainer.step > 0 ? await lt.trainer.weights() : lt.entry.untrained ?? lt.entry.weights;
   lt.entry.built = { ...lt.entry.built, trained: lt.trainer.step > 0 };
   s.training.set(lt.request.model, lt.summary);
@@ -148,7 +154,7 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
   const every = Math.max(1, Math.floor(req.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY));
   const onStep = (e: { step: number; lmLoss: number; auxLoss: number; gradNorm: number; lr: number; tokensPerSec: number; expertLoad: number[][]; routerEntropy: number[] }) => {
     const step: TrainStep = {
-      step: e.step, device: cur.device, lmLoss: e.lmLoss, auxLoss: e.auxLoss, gradNorm: e.gradNorm, lr: e.lr, tokensPerSec: e.tokensPerSec,
+      step: e.step, device: cur.device, checkpointWarning: cur.checkpointWarning, lmLoss: e.lmLoss, auxLoss: e.auxLoss, gradNorm: e.gradNorm, lr: e.lr, tokensPerSec: e.tokensPerSec,
       expertLoad: e.expertLoad, routerEntropy: e.routerEntropy.reduce((a, b) => a + b, 0) / Math.max(1, e.routerEntropy.length),
     };
     cur.summary.history = [...cur.summary.history.filter((h) => h.step < step.step), step];
@@ -164,7 +170,7 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
   cur.summary.heldOutLossAfter = (await cur.trainer.evaluate(cur.heldOut)).lmLoss;
   const summary = await adopt(s, cur);
   // A pause answers as a cancellation (the caller's call was aborted); the run stays resumable.
-  if (ctx.signal.aborted) throw new AbortedError(`Training paused at step ${summary.steps}; resume it with the same settings.`);
+  if (ctx.signal.aborted) throw new AbortedError(`Training paused at step ${summary.steps}; resume it with the same settings.${cur.checkpointWarning ? ` ${cur.checkpointWarning}` : ''}`);
   return summary;
 }
 
