@@ -33,4 +33,17 @@ describe('runTask', () => {
     expect(useStudio.getState().errors.t3).toBeNull();
     expect(useStudio.getState().stageStatus.train).toBe('done');
   });
+
+  it('re-running a stage that later stages are built from sends the finished later stages back to not started', async () => {
+    const s = useStudio.getState();
+    for (const id of ['calibration', 'alignment', 'cka', 'merge', 'train', 'evaluate'] as const) s.setStageStatus(id, 'done');
+    s.setStageStatus('export', 'error');
+    expect(await runTask('t4', () => Promise.resolve(1), { stage: 'alignment', onDone: () => undefined })).toBe(true);
+    const st = useStudio.getState().stageStatus;
+    expect([st.calibration, st.alignment, st.cka, st.merge, st.train, st.evaluate, st.export]).toEqual(['done', 'done', 'idle', 'idle', 'idle', 'idle', 'error']);
+    // CKA and training build nothing later stages read from the earlier ones: no reset.
+    useStudio.getState().setStageStatus('merge', 'done');
+    expect(await runTask('t5', () => Promise.resolve(1), { stage: 'cka', onDone: () => undefined })).toBe(true);
+    expect(useStudio.getState().stageStatus.merge).toBe('done');
+  });
 });

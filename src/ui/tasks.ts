@@ -4,10 +4,13 @@
  * AbortSignal; the AbortControllers live here, outside React state and the store.
  */
 import { AbortedError, StudioError } from '../core/errors';
-import type { StageId } from '../state/stages';
+import { stagesAfter, type StageId } from '../state/stages';
 import { useStudio } from '../state/store';
 
 const controllers = new Map<string, AbortController>();
+
+/** Stages whose output later stages are built from: re-running one sends the later "done" stages back to "not started". */
+const PRODUCERS: readonly StageId[] = ['calibration', 'alignment', 'merge'];
 
 export interface TaskOptions<T> {
   /** The stage whose status this action sets (null: a side action such as the permutation view). */
@@ -37,7 +40,11 @@ export async function runTask<T>(key: string, call: (signal: AbortSignal) => Pro
   try {
     const result = await call(ac.signal);
     opts.onDone(result);
-    if (opts.stage) useStudio.getState().setStageStatus(opts.stage, 'done');
+    if (opts.stage) {
+      const s = useStudio.getState();
+      s.setStageStatus(opts.stage, 'done');
+      if (PRODUCERS.includes(opts.stage)) for (const id of stagesAfter(opts.stage)) if (s.stageStatus[id] === 'done') s.setStageStatus(id, 'idle');
+    }
     return true;
   } catch (e) {
     const s = useStudio.getState();
