@@ -105,8 +105,14 @@ export class GpuContext {
     return t;
   }
 
-  release(...ts: (GpuTensor | undefined)[]): void {
-    for (const t of ts) if (t) this.pool.release(t.buffer);
+  /** Return tensors' buffers to the pool; a buffer named twice (views of one buffer) goes back once. */
+  release(...ts: (GpuTensor | null | undefined)[]): void {
+    const seen = new Set<GPUBuffer>();
+    for (const t of ts) {
+      if (!t || seen.has(t.buffer)) continue;
+      seen.add(t.buffer);
+      this.pool.release(t.buffer);
+    }
   }
 
   /** Copy a tensor back to the CPU (waits for all submitted work). */

@@ -69,12 +69,7 @@ export class WebGpuBackend implements ComputeBackend<GpuTensor> {
   }
 
   release(...ts: (GpuTensor | null | undefined)[]): void {
-    const seen = new Set<GPUBuffer>();
-    for (const t of ts) {
-      if (!t || seen.has(t.buffer)) continue;
-      seen.add(t.buffer);
-      this.ctx.release(t);
-    }
+    this.ctx.release(...ts);
   }
 
   /** Map a failure after the device died to DeviceLostError (the stage can be re-run). */

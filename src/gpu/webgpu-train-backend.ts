@@ -101,12 +101,7 @@ export class WebGpuTrainBackend implements TrainBackend<GpuTensor> {
   }
 
   release(...ts: (G | null | undefined)[]): void {
-    const seen = new Set<GPUBuffer>();
-    for (const t of ts) {
-      if (!t || seen.has(t.buffer)) continue;
-      seen.add(t.buffer);
-      this.ctx.release(t);
-    }
+    this.ctx.release(...ts);
   }
 
   linear(x: G, w: G, bias?: G | null): G {
