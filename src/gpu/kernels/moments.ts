@@ -35,27 +35,27 @@ function checkChunk(x: GpuTensor, tokens: number, d: number, what: string): void
   }
 }
 
-/**
- * shift = column mean of the chunk x [tokens, d]; also zeroes the stream's (sum, diagonal)
- * totals `stats` ([2 d] pairs). Recorded once, on the stream's first chunk.
- */
-export async function momentShift(_ctx: GpuContext, batch: Batch, x: GpuTensor, tokens: number, d: number, shift: GPUBuffer, stats: GPUBuffer): Promise<void> {
-  checkChunk(x, tokens, d, 'momentShift');
+/** One invocation per column of the chunk x [tokens, d] over (x, shift, stats). */
+async function columnPass(batch: Batch, what: string, label: string, pipeline: PipelineKey, x: GpuTensor, tokens: number, d: number, shift: GPUBuffer, stats: GPUBuffer): Promise<void> {
+  checkChunk(x, tokens, d, what);
   await batch.add({
-    label: 'moments.shift', pipeline: momentShiftPipeline, bindings: [x.buffer, shift, stats],
+    label, pipeline, bindings: [x.buffer, shift, stats],
     uniforms: params([{ u: tokens }, { u: d }, { u: 0 }, { u: 0 }]),
     workgroups: [Math.ceil(d / WG_1D)],
   });
 }
 
+/**
+ * shift = column mean of the chunk x [tokens, d]; also zeroes the stream's (sum, diagonal)
+ * totals `stats` ([2 d] pairs). Recorded once, on the stream's first chunk.
+ */
+export function momentShift(_ctx: GpuContext, batch: Batch, x: GpuTensor, tokens: number, d: number, shift: GPUBuffer, stats: GPUBuffer): Promise<void> {
+  return columnPass(batch, 'momentShift', 'moments.shift', momentShiftPipeline, x, tokens, d, shift, stats);
+}
+
 /** stats[i] += sum_t (x_ti - shift_i), stats[d + i] += sum_t (x_ti - shift_i)^2 (Kahan). */
-export async function momentColstats(_ctx: GpuContext, batch: Batch, x: GpuTensor, tokens: number, d: number, shift: GPUBuffer, stats: GPUBuffer): Promise<void> {
-  checkChunk(x, tokens, d, 'momentColstats');
-  await batch.add({
-    label: 'moments.colstats', pipeline: momentColstatsPipeline, bindings: [x.buffer, shift, stats],
-    uniforms: params([{ u: tokens }, { u: d }, { u: 0 }, { u: 0 }]),
-    workgroups: [Math.ceil(d / WG_1D)],
-  });
+export function momentColstats(_ctx: GpuContext, batch: Batch, x: GpuTensor, tokens: number, d: number, shift: GPUBuffer, stats: GPUBuffer): Promise<void> {
+  return columnPass(batch, 'momentColstats', 'moments.colstats', momentColstatsPipeline, x, tokens, d, shift, stats);
 }
 
 export interface ProductArgs {
