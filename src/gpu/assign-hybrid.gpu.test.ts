@@ -1,7 +1,7 @@
 // The hybrid assignment solver fed from the GPU (best-k candidates and the certificate's dense
 // filter on WebGPU, sparse auction / repair and the exact f64 re-check on the host) against the
 // CPU path and the committed scipy goldens (src/core/assign/fixtures/lap-goldens.json).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bestK } from '../core/assign/candidates';
 import { certify } from '../core/assign/certificate';
 import { makeMatrix, permutationChecksum } from '../core/assign/generators';
@@ -11,18 +11,13 @@ import type { GpuContext } from './context';
 import { GpuCorrelation } from './correlation';
 import { ASSIGN_PIPELINES } from './kernels/lapCertify';
 import { bestKPipeline } from './kernels/bestK';
-import { acquireNodeGpu, releaseNodeGpu } from './node';
+import { useNodeGpu } from './testing/node-gpu';
 
 let ctx: GpuContext;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
+useNodeGpu(async (c) => {
+  ctx = c;
   await ctx.pipelines.prepare([...ASSIGN_PIPELINES, bestKPipeline]);
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
 });
 
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));

@@ -1,25 +1,20 @@
 // GPU moment accumulator, correlation and best-k against the CPU references (WebGPU in Node).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bestK } from '../core/assign/candidates';
 import { linearCkaFromMoments } from '../core/stats/cka';
 import { correlationFromMoments } from '../core/stats/correlation';
 import { MomentAccumulator } from '../core/stats/moments';
 import type { GpuContext } from './context';
 import { GpuMomentAccumulator } from './moments';
-import { acquireNodeGpu, releaseNodeGpu } from './node';
+import { useNodeGpu } from './testing/node-gpu';
 import { runKernelCase } from './testing/kernel-suite';
 import { MOMENT_KERNEL_CASES, accumulateBoth, momentData } from './testing/moments-suite';
 import { Rng } from '../core/rng';
 
 let ctx: GpuContext;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
+useNodeGpu((c) => {
+  ctx = c;
 });
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

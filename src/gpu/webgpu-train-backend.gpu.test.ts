@@ -1,22 +1,17 @@
 // WebGpuTrainBackend's input checks: bad shapes and ids raise InvalidArgumentError with what to
 // fix, and a synchronous dispatch of a pipeline that was never compiled is refused.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, StudioError } from '../core/errors';
 import type { GpuContext } from './context';
-import { acquireNodeGpu, releaseNodeGpu } from './node';
+import { useNodeGpu } from './testing/node-gpu';
 import { WebGpuTrainBackend } from './webgpu-train-backend';
 
 let ctx: GpuContext;
 let be: WebGpuTrainBackend;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
+useNodeGpu(async (c) => {
+  ctx = c;
   be = await WebGpuTrainBackend.create(ctx);
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
 });
 
 describe('WebGpuTrainBackend input checks', () => {

@@ -1,11 +1,11 @@
 // The match stage with a WebGPU backend (correlation, best-k and the certificate's dense filter
 // on the GPU; sparse auction / repair and the exact re-check on the host) against the CPU
 // backend, on the qwen2 engine fixture and a related model (permuted, perturbed FFNs).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../core/cpu-backend';
 import { Rng } from '../core/rng';
 import type { GpuContext } from '../gpu/context';
-import { acquireNodeGpu, releaseNodeGpu } from '../gpu/node';
+import { useNodeGpu } from '../gpu/testing/node-gpu';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
 import { relatedModel } from './testing/related-model';
 import { matchNeurons, type MatchResult } from './match';
@@ -13,13 +13,8 @@ import { probe } from './probe';
 
 let ctx: GpuContext;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
+useNodeGpu((c) => {
+  ctx = c;
 });
 
 const windows = (vocab: number): Int32Array[] => {

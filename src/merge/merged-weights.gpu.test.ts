@@ -1,12 +1,12 @@
 // The Merge function checks on the WebGPU engine (Dawn in Node): an MoE of separate experts
 // gives the same logits with and without alignment; a mean-FFN shared expert does not; one
 // expert on the anchor's backbone equals the anchor.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng';
 import { maxAbsDiff } from '../core/testing/compare';
 import type { GpuContext } from '../gpu/context';
 import { ALL_PIPELINES } from '../gpu/kernels';
-import { acquireNodeGpu, releaseNodeGpu } from '../gpu/node';
+import { useNodeGpu } from '../gpu/testing/node-gpu';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
 import { Transformer } from '../model/transformer';
 import { MemoryWeights, ffnNames, type HostTensor, type WeightProvider } from '../model/weights';
@@ -15,13 +15,9 @@ import { modelArchSpec, permuteFfn } from './ffn-permute';
 import { MergedWeights, type MergeSpec } from './merged-weights';
 
 let ctx: GpuContext;
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
+useNodeGpu(async (c) => {
+  ctx = c;
   await ctx.pipelines.prepare(ALL_PIPELINES);
-});
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
 });
 
 async function sources() {

@@ -1,10 +1,10 @@
 // The probe with FFN moments accumulated on the GPU (no readback of h) against the host path,
 // both on the WebGPU engine: same moments, same correlation, identical permutations from match.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng';
 import { correlationFromMoments } from '../core/stats/correlation';
 import type { GpuContext } from '../gpu/context';
-import { acquireNodeGpu, releaseNodeGpu } from '../gpu/node';
+import { useNodeGpu } from '../gpu/testing/node-gpu';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
 import { relatedModel } from './testing/related-model';
 import { matchNeurons } from './match';
@@ -12,13 +12,8 @@ import { probe } from './probe';
 
 let ctx: GpuContext;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
+useNodeGpu((c) => {
+  ctx = c;
 });
 
 describe('probe with GPU moments', () => {

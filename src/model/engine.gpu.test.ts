@@ -1,14 +1,15 @@
 // The WebGPU engine against the CPU engine on every golden fixture (logits, per-token NLL,
 // routing, KV-cache generation), and a device lost mid-forward surfacing as DeviceLostError
 // with the stage re-runnable on a fresh device.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BackendTensor } from '../core/backend';
 import { CpuBackend } from '../core/cpu-backend';
 import { maxAbsDiff } from '../core/testing/compare';
 import type { GpuContext } from '../gpu/context';
 import { DeviceLostError } from '../gpu/errors';
 import { ALL_PIPELINES } from '../gpu/kernels';
-import { acquireNodeGpu, releaseNodeGpu } from '../gpu/node';
+import { acquireNodeGpu } from '../gpu/node';
+import { useNodeGpu } from '../gpu/testing/node-gpu';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
 import { generate } from './generate';
 import { FIXTURES, loadFixture } from './testing/fixtures';
@@ -16,14 +17,9 @@ import { Transformer } from './transformer';
 
 let ctx: GpuContext;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
+useNodeGpu(async (c) => {
+  ctx = c;
   await ctx.pipelines.prepare(ALL_PIPELINES);
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
 });
 
 describe('WebGPU engine matches the CPU engine', () => {

@@ -1,7 +1,7 @@
 // The assignment certificate filter on WebGPU (Node): argmax columns, and filter + exact re-check.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GpuContext } from '../context';
-import { acquireNodeGpu, releaseNodeGpu } from '../node';
+import { useNodeGpu } from '../testing/node-gpu';
 import { ASSIGN_PIPELINES, NEAR_MAX, certifyWithGpuFilter, lapCertifyFilter } from './lapCertify';
 import { certifyFilterRef, filterMargins } from '../../core/assign/certificate';
 import { makeMatrix } from '../../core/assign/generators';
@@ -9,14 +9,9 @@ import { solveLap } from '../../core/assign/hybrid';
 
 let ctx: GpuContext;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
+useNodeGpu(async (c) => {
+  ctx = c;
   await ctx.pipelines.prepare(ASSIGN_PIPELINES);
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
 });
 
 // The GPU-vs-reference cases of lap_certify are in KERNEL_CASES (kernels.gpu.test.ts, Chromium).

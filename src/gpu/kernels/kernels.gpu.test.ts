@@ -1,7 +1,8 @@
 // The kernel contract in Node: every kernel against its CPU reference on WebGPU (Dawn).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GpuContext } from '../context';
-import { acquireNodeGpu, releaseNodeGpu } from '../node';
+import { acquireNodeGpu } from '../node';
+import { useNodeGpu } from '../testing/node-gpu';
 import { KERNEL_CASES, runKernelCase } from '../testing/kernel-suite';
 import { ALL_PIPELINES } from './index';
 import { matmul } from './matmul';
@@ -12,14 +13,9 @@ import { DeviceLostError, GpuValidationError } from '../errors';
 
 let ctx: GpuContext;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
+useNodeGpu(async (c) => {
+  ctx = c;
   await ctx.pipelines.prepare(ALL_PIPELINES);
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
 });
 
 describe('kernels match their CPU references on WebGPU (Node)', () => {

@@ -1,8 +1,8 @@
 // Every matmul variant against the CPU reference in Node (the kernel suite only exercises the
 // variant that the heuristic picks for this adapter).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GpuContext } from '../context';
-import { acquireNodeGpu, releaseNodeGpu } from '../node';
+import { useNodeGpu } from '../testing/node-gpu';
 import { chooseMatmulVariant, matmul, MATMUL_VARIANTS, matmulVariantSupported } from './matmul';
 import { compareArrays } from '../../core/testing/compare';
 import { matmul as refMatmul, matmulBT as refMatmulBT } from '../../core/ref/matmul';
@@ -10,13 +10,8 @@ import { Rng } from '../../core/rng';
 
 let ctx: GpuContext;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
+useNodeGpu((c) => {
+  ctx = c;
 });
 
 // [batch, M, K, N, transB, bias]: edges that are not multiples of any tile, K % 4 != 0, K < 4.

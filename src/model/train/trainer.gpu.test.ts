@@ -1,12 +1,12 @@
 // The trainer on the WebGPU TrainBackend (f32) against the CPU TrainBackend (f64): the same
 // steps on tiny MoE fixtures give the same per-step losses, gradient norms and parameters within
 // f32 tolerance, for every training scope; resuming from a saved state on the GPU continues it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BackendTensor } from '../../core/backend';
 import { CpuTrainBackend } from '../../core/train/cpu-train-backend';
 import type { TrainBackend } from '../../core/train/train-backend';
 import type { GpuContext } from '../../gpu/context';
-import { acquireNodeGpu, releaseNodeGpu } from '../../gpu/node';
+import { useNodeGpu } from '../../gpu/testing/node-gpu';
 import { WebGpuTrainBackend } from '../../gpu/webgpu-train-backend';
 import { loadFixture, type FixtureName } from '../testing/fixtures';
 import { toyDomains } from './testing/toy-family';
@@ -16,14 +16,9 @@ import type { TrainScope } from './params';
 let ctx: GpuContext;
 let gpu: WebGpuTrainBackend;
 
-beforeAll(async () => {
-  ctx = await acquireNodeGpu();
+useNodeGpu(async (c) => {
+  ctx = c;
   gpu = await WebGpuTrainBackend.create(ctx);
-});
-
-afterAll(() => {
-  ctx?.destroy();
-  releaseNodeGpu();
 });
 
 const streams = toyDomains(1500, 300).map((d) => d.train);
