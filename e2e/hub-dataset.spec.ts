@@ -4,24 +4,18 @@
 // errors inline without losing what was chosen, the document/token count shows before running,
 // and calibration runs with it. No network: the Hub is 127.0.0.1.
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeFixtureRepos } from '../scripts/hub-server/fixtures';
-import { startHubServer, type HubServer } from '../scripts/hub-server/server';
+import { startFixtureHub } from '../scripts/hub-server/fixture-hub';
+import type { HubServer } from '../scripts/hub-server/server';
 
 let hub: HubServer;
-let root: string;
+let stop: (() => Promise<void>) | undefined;
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'symphony-hub-ds-'));
-  await writeFixtureRepos(root);
-  hub = await startHubServer({ root, port: 0, host: '127.0.0.1' });
+  ({ hub, stop } = await startFixtureHub('symphony-hub-ds-', { port: 0, host: '127.0.0.1' }));
 });
 
 test.afterAll(async () => {
-  await hub?.close();
-  rmSync(root, { recursive: true, force: true });
+  await stop?.();
 });
 
 test('a calibration domain takes a parquet file of a Hub dataset, shows its count, and calibrates', async ({ page }, info) => {

@@ -3,26 +3,20 @@
 // with a custom endpoint; the mergeability diff renders; a second load transfers no tensor
 // bytes (Cache API); a connection cut mid-download is retried and the load recovers.
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startHubServer, type HubServer } from '../scripts/hub-server/server';
-import { writeFixtureRepos } from '../scripts/hub-server/fixtures';
+import type { HubServer } from '../scripts/hub-server/server';
+import { startFixtureHub } from '../scripts/hub-server/fixture-hub';
 
 test.describe.configure({ mode: 'serial' });
 
 let hub: HubServer;
-let root: string;
+let stop: (() => Promise<void>) | undefined;
 
 test.beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'symphony-hub-'));
-  await writeFixtureRepos(root);
-  hub = await startHubServer({ root, port: 0, host: '127.0.0.1' });
+  ({ hub, stop } = await startFixtureHub('symphony-hub-', { port: 0, host: '127.0.0.1' }));
 });
 
 test.afterAll(async () => {
-  await hub?.close();
-  rmSync(root, { recursive: true, force: true });
+  await stop?.();
 });
 
 const tensorBytes = (h: HubServer) =>

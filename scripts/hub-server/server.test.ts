@@ -1,24 +1,18 @@
 // The local Hub server against the real @huggingface/hub client code paths (modelInfo, listFiles,
 // fileDownloadInfo, downloadFile) plus Range/HEAD/CORS, access control, faults and the log.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadFile, fileDownloadInfo, listFiles, modelInfo } from '@huggingface/hub';
-import { FIXTURE_TOKEN, writeFixtureRepos } from './fixtures';
+import { FIXTURE_TOKEN } from './fixtures';
 import { startHubServer, type HubServer } from './server';
+import { startFixtureHub } from './fixture-hub';
 
 let root: string;
 let hub: HubServer;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'hub-test-'));
-  await writeFixtureRepos(root);
-  hub = await startHubServer({ root });
+  ({ hub, root, stop } = await startFixtureHub('hub-test-'));
 });
-afterAll(async () => {
-  await hub.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => stop());
 beforeEach(() => {
   hub.clearLog();
   hub.faults.clear();

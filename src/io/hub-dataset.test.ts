@@ -1,28 +1,21 @@
 // Hub datasets against the local Hub server (127.0.0.1, random port, never the network): the real
 // @huggingface/hub listing with a custom hub URL and repo type dataset, ranged reads of a parquet
 // file through the download cache, and the typed errors (missing, private, no text file, bad ref).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURE_TOKEN, writeFixtureRepos } from '../../scripts/hub-server/fixtures';
-import { startHubServer, type HubServer } from '../../scripts/hub-server/server';
+import { FIXTURE_TOKEN } from '../../scripts/hub-server/fixtures';
+import type { HubServer } from '../../scripts/hub-server/server';
+import { startFixtureHub } from '../../scripts/hub-server/fixture-hub';
 import { DatasetColumnError, UnsupportedDatasetFileError } from '../core/calibration/documents';
 import { MemoryChunkCache } from './cache';
 import { AuthRequiredError, InvalidModelRefError, RepoNotFoundError } from './errors';
 import { listDatasetFiles, parseDatasetRef, readDatasetDocuments } from './hub-dataset';
 
-let root: string;
 let hub: HubServer;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'hub-ds-'));
-  await writeFixtureRepos(root);
-  hub = await startHubServer({ root });
+  ({ hub, stop } = await startFixtureHub('hub-ds-'));
 });
-afterAll(async () => {
-  await hub.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => stop());
 beforeEach(() => hub.clearLog());
 
 const words = (t: string) => t.split(/\s+/).filter(Boolean).length;

@@ -1,12 +1,10 @@
 // Hub source end to end against the local Hub server (127.0.0.1, random port, never the network):
 // loading, every bad input, retry/resume asserted from the server's request log, the cache,
 // concurrency, progress and the token's confinement.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURE_MODELS, FIXTURE_TOKEN, writeFixtureRepos } from '../../scripts/hub-server/fixtures';
+import { FIXTURE_MODELS, FIXTURE_TOKEN } from '../../scripts/hub-server/fixtures';
 import { startHubServer, type HubServer, type LogEntry } from '../../scripts/hub-server/server';
+import { startFixtureHub } from '../../scripts/hub-server/fixture-hub';
 import { checkMergeability } from '../core/arch/mergeability';
 import { AbortedError } from '../core/errors';
 import { SafetensorsFormatError, parseSafetensors, readTensor } from '../core/formats/safetensors';
@@ -23,15 +21,11 @@ import type { LoadEvent } from './progress';
 
 let root: string;
 let hub: HubServer;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'hub-src-'));
-  await writeFixtureRepos(root);
-  hub = await startHubServer({ root });
+  ({ hub, root, stop } = await startFixtureHub('hub-src-'));
 });
-afterAll(async () => {
-  await hub.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => stop());
 beforeEach(() => {
   hub.clearLog();
   hub.faults.clear();
