@@ -1,7 +1,7 @@
 /**
  * Train-stage handler: router fine-tuning of a merged model (METHOD.md section 3) with the
  * trainer of src/model/train in the engine worker, on WebGPU (f32) or the CPU reference backend
- * (f64) as the request's device says (cpuOrDevice). Aborting
+ * (f64) as the request's device says (trainDevice). Aborting
  * the call pauses; calling again with the same request resumes from the live trainer (`fresh`
  * starts over from the merged weights). Every `checkpointEvery` steps, on pause and at the end,
  * the trainer state (parameters, AdamW moments, step, data cursor) is written to the stage
@@ -29,8 +29,6 @@ export const DEFAULT_CHECKPOINT_EVERY = 5;
 
 interface LiveTrainer {
   trainer: Trainer<BackendTensor>;
-  /** Where it runs, in words. */
-  device: string;
   entry: ModelEntry;
   request: TrainRequest;
   heldOut: Int32Array[];
@@ -87,7 +85,7 @@ async function trainDevice(s: StudioSession, device: TrainDevice): Promise<Train
   return cpuTrainDevice('');
 }
 
-async function newTrainer(s: StudioSession, entry: ModelEntry, req: TrainRequest, state?: TrainerState): Promise<Pick<LiveTrainer, 'trainer' | 'heldOut' | 'device'>> {
+async function newTrainer(s: StudioSession, entry: ModelEntry, req: TrainRequest, state?: TrainerState): Promise<Pick<LiveTrainer, 'trainer' | 'heldOut'> & { device: string }> {
   const trainStreams = await streams(s, 'train', TRAIN_TOKENS);
   const heldOut = trainWindows(await streams(s, 'validation', HELD_OUT_TOKENS), req.seqLen);
   const dev = await trainDevice(s, req.device ?? 'auto');
@@ -144,7 +142,7 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
     const { trainer, heldOut, device } = await newTrainer(s, entry, req);
     const before = await trainer.evaluate(heldOut);
     lt = {
-      trainer, entry, request: req, heldOut, finished: false, device,
+      trainer, entry, request: req, heldOut, finished: false,
       summary: { model: req.model, steps: 0, balancedAux: entry.built.topK, device, history: [], heldOutLossBefore: before.lmLoss, heldOutLossAfter: before.lmLoss },
     };
     map.set(req.model, lt);
@@ -154,7 +152,7 @@ export async function train(s: StudioSession, req: TrainRequest, ctx: HandlerCon
   const every = Math.max(1, Math.floor(req.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY));
   const onStep = (e: { step: number; lmLoss: number; auxLoss: number; gradNorm: number; lr: number; tokensPerSec: number; expertLoad: number[][]; routerEntropy: number[] }) => {
     const step: TrainStep = {
-      step: e.step, device: cur.device, checkpointWarning: cur.checkpointWarning, lmLoss: e.lmLoss, auxLoss: e.auxLoss, gradNorm: e.gradNorm, lr: e.lr, tokensPerSec: e.tokensPerSec,
+      step: e.step, device: cur.summary.device, checkpointWarning: cur.checkpointWarning, lmLoss: e.lmLoss, auxLoss: e.auxLoss, gradNorm: e.gradNorm, lr: e.lr, tokensPerSec: e.tokensPerSec,
       expertLoad: e.expertLoad, routerEntropy: e.routerEntropy.reduce((a, b) => a + b, 0) / Math.max(1, e.routerEntropy.length),
     };
     cur.summary.history = [...cur.summary.history.filter((h) => h.step < step.step), step];
@@ -222,7 +220,7 @@ export async function restoreTraining(s: StudioSession, model: string): Promise<
     const { trainer, heldOut, device } = await newTrainer(s, entry, c.request, c.state).catch((e: unknown) => {
       throw new StaleStageError(`The cached training of ${model} does not fit the model (${e instanceof Error ? e.message : String(e)}); it was dropped.`);
     });
-    const lt: LiveTrainer = { trainer, entry, request: c.request, heldOut, summary: { ...c.summary, device }, finished: c.finished, device };
+    const lt: LiveTrainer = { trainer, entry, request: c.request, heldOut, summary: { ...c.summary, device }, finished: c.finished };
     dropLive(liveOf(s), model);
     liveOf(s).set(model, lt);
     await adopt(s, lt);
