@@ -1,7 +1,9 @@
 // The transformer engine in the browser: every golden fixture (tiny HF checkpoints with logits
-// from transformers) runs on the page's WebGPU device and on the CPU reference; the results go
-// to window.__engineResults for e2e/engine.spec.ts.
+// from transformers) runs on the page's WebGPU device, on the WebAssembly SIMD CPU backend (with
+// relaxed SIMD's fused multiply-add where Chromium has it, which Node 20 does not) and on the CPU
+// reference; the results go to window.__engineResults for e2e/engine.spec.ts.
 import { CpuBackend } from '../../src/core/cpu-backend';
+import { SimdCpuBackend } from '../../src/core/simd/simd-backend';
 import { maxAbsDiff } from '../../src/core/testing/compare';
 import { acquireGpu } from '../../src/gpu/device';
 import { ALL_PIPELINES } from '../../src/gpu/kernels';
@@ -12,9 +14,9 @@ import { SafetensorsWeights } from '../../src/model/weights';
 
 const FIXTURES = ['qwen2', 'llama', 'mistral', 'qwen2_moe', 'qwen2_moe_norm', 'mixtral'];
 
-interface Row { name: string; gpuVsCpu: number; cpuVsTransformers: number; routingEqual: boolean }
+interface Row { name: string; gpuVsCpu: number; cpuVsTransformers: number; simdVsTransformers: number; routingEqual: boolean }
 declare global {
-  interface Window { __engineResults?: { rows: Row[] } | { error: string } }
+  interface Window { __engineResults?: { rows: Row[]; simd: string } | { error: string } }
 }
 
 async function main(): Promise<void> {
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     const ctx = await acquireGpu();
     await ctx.pipelines.prepare(ALL_PIPELINES);
     const rows: Row[] = [];
+    const simdBackend = await SimdCpuBackend.create();
     for (const name of FIXTURES) {
       const base = `/src/model/fixtures/${name}/`;
       const config = parseModelConfig(await (await fetch(`${base}config.json`)).json());
@@ -31,8 +34,10 @@ async function main(): Promise<void> {
       const weights = new SafetensorsWeights(config, [bytes]);
       const cpu = new Transformer(new CpuBackend(), weights);
       const gpu = new Transformer(new WebGpuBackend(ctx), weights);
+      const simd = new Transformer(simdBackend, weights);
       let gpuVsCpu = 0;
       let cpuVsTransformers = 0;
+      let simdVsTransformers = 0;
       let routingEqual = true;
       for (const s of golden.sequences) {
         const ids = Int32Array.from(s.tokens);
@@ -40,15 +45,19 @@ async function main(): Promise<void> {
         const b = await gpu.logits(ids);
         gpuVsCpu = Math.max(gpuVsCpu, maxAbsDiff(a.logits, b.logits));
         cpuVsTransformers = Math.max(cpuVsTransformers, maxAbsDiff(a.logits, Float32Array.from(s.logits.flat())));
+        const c = await simd.logits(ids);
+        simdVsTransformers = Math.max(simdVsTransformers, maxAbsDiff(c.logits, Float32Array.from(s.logits.flat())));
         a.routing.forEach((r, l) => {
-          const g = b.routing[l];
-          if ((r === null) !== (g === null) || (r && g && r.experts.join() !== g.experts.join())) routingEqual = false;
+          for (const g of [b.routing[l], c.routing[l]]) {
+            if ((r === null) !== (g === null) || (r && g && r.experts.join() !== g.experts.join())) routingEqual = false;
+          }
         });
       }
       gpu.dispose();
-      rows.push({ name, gpuVsCpu, cpuVsTransformers, routingEqual });
+      simd.dispose();
+      rows.push({ name, gpuVsCpu, cpuVsTransformers, simdVsTransformers, routingEqual });
     }
-    window.__engineResults = { rows };
+    window.__engineResults = { rows, simd: simdBackend.describe() };
     out.textContent = rows.map((r) => `${r.name}: gpu-cpu ${r.gpuVsCpu.toExponential(2)}, cpu-hf ${r.cpuVsTransformers.toExponential(2)}`).join('\n');
   } catch (e) {
     window.__engineResults = { error: String(e) };

@@ -37,7 +37,7 @@ function sameShape(a: CpuTensor, b: CpuTensor, op: string): void {
 }
 
 export class CpuBackend implements ComputeBackend<CpuTensor> {
-  readonly name = 'cpu';
+  readonly name: string = 'cpu';
 
   upload(data: Float32Array, shape: readonly number[]): Promise<CpuTensor> {
     return Promise.resolve(new CpuTensor(data, [...shape]));

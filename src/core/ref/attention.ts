@@ -19,14 +19,17 @@ function keyRange(i: number, tk: number, o: AttentionOptions): [number, number] 
   return [lo, hi];
 }
 
+/** Query heads per kv head and the row widths of q / out and of k / v. */
+export function headLayout(o: AttentionOptions): { group: number; qw: number; kw: number } {
+  if (o.nHeads % o.nKvHeads !== 0) throw new RangeError(`attention: ${o.nHeads} heads are not a multiple of ${o.nKvHeads} kv heads`);
+  return { group: o.nHeads / o.nKvHeads, qw: o.nHeads * o.headDim, kw: o.nKvHeads * o.headDim };
+}
+
 export function attention(
   q: Float32Array, k: Float32Array, v: Float32Array, tq: number, tk: number, o: AttentionOptions, tile = ATTENTION_TILE,
 ): Float32Array {
-  const { nHeads, nKvHeads, headDim: hd, scale } = o;
-  if (nHeads % nKvHeads !== 0) throw new RangeError(`attention: ${nHeads} heads are not a multiple of ${nKvHeads} kv heads`);
-  const group = nHeads / nKvHeads;
-  const qw = nHeads * hd;
-  const kw = nKvHeads * hd;
+  const { nHeads, headDim: hd, scale } = o;
+  const { group, qw, kw } = headLayout(o);
   const out = new Float32Array(tq * qw);
   const acc = new Float64Array(hd);
   const s = new Float64Array(tile);
