@@ -1,19 +1,22 @@
 /**
- * Backend choice (--backend cpu|webgpu|auto). auto takes WebGPU when Node finds a hardware
- * adapter (Dawn through the npm `webgpu` package) and the CPU reference otherwise: a software
- * adapter (SwiftShader, llvmpipe) is slower than the CPU backend, so auto skips it and says so;
- * --backend webgpu uses whatever adapter there is. The choice is reported on stderr.
+ * Backend choice (--backend cpu|cpu-simd|webgpu|auto). auto takes WebGPU when Node finds a
+ * hardware adapter (Dawn through the npm `webgpu` package) and the WebAssembly SIMD CPU backend
+ * otherwise (the f64 CPU reference where WebAssembly SIMD is missing): a software adapter
+ * (SwiftShader, llvmpipe) is slower than the CPU backends, so auto skips it and says so;
+ * --backend webgpu uses whatever adapter there is; --backend cpu is the f64-accumulating
+ * reference. Training on a CPU backend uses the CPU trainer. The choice is reported on stderr.
  */
 import type { BackendTensor, ComputeBackend } from '../core/backend';
 import { CpuBackend } from '../core/cpu-backend';
+import { SimdCpuBackend, simdSupported } from '../core/simd/simd-backend';
 import { CpuTrainBackend } from '../core/train/cpu-train-backend';
 import type { TrainBackend } from '../core/train/train-backend';
 
-export type BackendKind = 'cpu' | 'webgpu' | 'auto';
+export type BackendKind = 'cpu' | 'cpu-simd' | 'webgpu' | 'auto';
 
 export interface ChosenBackend {
   backend: ComputeBackend<BackendTensor>;
-  name: 'cpu' | 'webgpu';
+  name: 'cpu' | 'cpu-simd' | 'webgpu';
   description: string;
   /** The trainer's backend on the same device: WebGPU (f32) or the CPU reference (f64). */
   trainBackend(): Promise<TrainBackend<BackendTensor>>;
@@ -44,19 +47,31 @@ const cpu = (why: string): ChosenBackend => ({
   trainBackend: () => Promise.resolve(new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>),
 });
 
+async function cpuSimd(why: string): Promise<ChosenBackend> {
+  const b = await SimdCpuBackend.create();
+  return {
+    backend: b as unknown as ComputeBackend<BackendTensor>, name: 'cpu-simd', description: `${b.describe()}${why ? ` (${why})` : ''}`,
+    close: () => undefined, trainBackend: () => Promise.resolve(new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>),
+  };
+}
+
+/** The fastest CPU backend this engine has. */
+const bestCpu = async (why: string): Promise<ChosenBackend> => (simdSupported() ? await cpuSimd(why) : cpu(why));
+
 export async function chooseBackend(kind: BackendKind, say: (line: string) => void): Promise<ChosenBackend> {
   let chosen: ChosenBackend;
   if (kind === 'cpu') chosen = cpu('--backend cpu');
+  else if (kind === 'cpu-simd') chosen = await cpuSimd('--backend cpu-simd');
   else if (kind === 'webgpu') chosen = await webgpu();
   else {
     try {
       const g = await webgpu();
       if (g.fallback) {
         g.close();
-        chosen = cpu(`only a software GPU adapter was found (${g.description.slice(10)}); --backend webgpu forces it`);
+        chosen = await bestCpu(`only a software GPU adapter was found (${g.description.slice(10)}); --backend webgpu forces it`);
       } else chosen = g;
     } catch (e) {
-      chosen = cpu(`no WebGPU adapter: ${(e instanceof Error ? e.message : String(e)).split('.')[0]}`);
+      chosen = await bestCpu(`no WebGPU adapter: ${(e instanceof Error ? e.message : String(e)).split('.')[0]}`);
     }
   }
   say(`backend: ${chosen.description}`);

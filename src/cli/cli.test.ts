@@ -34,7 +34,7 @@ describe('usage', () => {
     const f = await cli(['inspect', 'x', '--bogus']);
     expect(f.code).toBe(2);
     expect(f.err).toMatch(/unknown option --bogus[\s\S]*Usage: symphony inspect/);
-    expect((await cli(['run', 'x', '--ids', '1', '--backend', 'tpu'])).err).toMatch(/--backend must be one of cpu, webgpu, auto/);
+    expect((await cli(['run', 'x', '--ids', '1', '--backend', 'tpu'])).err).toMatch(/--backend must be one of cpu, cpu-simd, webgpu, auto/);
     expect((await cli(['run', 'x', '--ids', 'a,b'])).code).toBe(2);
     expect((await cli(['align', join(DEMO, 'base')])).err).toMatch(/at least two SOURCEs/);
     expect((await cli(['merge', 'r.json'])).err).toMatch(/needs --out/);
@@ -161,6 +161,15 @@ describe('merge, run, eval', () => {
     expect(e.routing).toHaveLength(4);
     const big = await cli(['run', out(), '--ids', '99999', ...CPU]);
     expect([big.code, big.err]).toEqual([1, expect.stringContaining('outside the vocabulary')]);
+    // The WebAssembly SIMD backend gives the reference's logits and perplexities.
+    const simd = await cli(['run', out(), '--ids', '5,6,7', '--top', '3', '--backend', 'cpu-simd']);
+    expect(simd.code, simd.err).toBe(0);
+    expect(simd.err).toMatch(/backend: CPU, WebAssembly SIMD/);
+    const ls = (JSON.parse(simd.out) as { logits: number[] }).logits;
+    expect(Math.max(...ls.map((x, i) => Math.abs(x - l.logits[i])))).toBeLessThanOrEqual(1e-4);
+    const evs = await cli(['eval', out(), '--text', `code=${join(CORPORA, 'code.validation.jsonl')}`, '--text', `prose=${join(CORPORA, 'prose.validation.jsonl')}`, '--tokens', '128', '--window', '64', '--json', '--backend', 'cpu-simd']);
+    const es = evs.last.data as { perplexity: { perplexity: number }[] };
+    es.perplexity.forEach((p, i) => expect(Math.abs(p.perplexity / e.perplexity[i].perplexity - 1)).toBeLessThanOrEqual(1e-4));
   });
 
   it('bad recipes and unmergeable sources exit 1 with the message', async () => {

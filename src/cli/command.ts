@@ -19,7 +19,8 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 };
 
 export const GLOBAL_USAGE = `Common options:
-  --backend cpu|webgpu|auto  compute backend (default auto: WebGPU on a hardware adapter, else CPU)
+  --backend KIND             cpu | cpu-simd | webgpu | auto (default auto: WebGPU on a hardware
+                             adapter, else cpu-simd, the WebAssembly SIMD kernels; cpu: f64 reference)
   --hub-url URL              Hub endpoint for model IDs (default https://huggingface.co; a local mirror works)
   --cache-dir DIR            keep downloaded byte ranges in DIR
   --demo-dir DIR             folder of the demo models for demo/<name> (default public/demo/models)
@@ -47,7 +48,7 @@ export interface Command {
 }
 
 export function makeEnv(io: CliIo, rep: Reporter, args: ParsedArgs): CommandEnv & { close(): void } {
-  const kind = optChoice<BackendKind>(args, 'backend', ['cpu', 'webgpu', 'auto'], 'auto');
+  const kind = optChoice<BackendKind>(args, 'backend', ['cpu', 'cpu-simd', 'webgpu', 'auto'], 'auto');
   let chosen: Promise<ChosenBackend> | null = null;
   const env = {
     io, rep, args,

@@ -25,7 +25,7 @@ export interface ResultsSlice {
   routeModel: string;
   routeText: string;
   tokenRouting: TokenRouting | null;
-  playground: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number; output: string; runtime?: PlaygroundRuntime; outputRuntime?: PlaygroundRuntime };
+  playground: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number; output: string; runtime?: PlaygroundRuntime; outputRuntime?: PlaygroundRuntime; outputDevice?: string };
   exportConfig: ExportConfig;
   lastExport: { name: string; bytes: number; savedAs: string } | null;
   setTrainConfig: (c: Partial<TrainRequest>) => void;

@@ -1,9 +1,13 @@
 /**
  * The engine's request handlers, independent of where they run (a Web Worker in the browser,
  * the main thread or Node in tests). Holds the single GpuContext (re-acquired after a loss) and
- * the studio session; the session's stages run on the WebGPU backend by default.
+ * the studio session; the session's stages run on the WebGPU backend by default. Evaluation,
+ * token routing and the playground run our engine on the WebAssembly SIMD CPU backend instead
+ * when the adapter is a software one (SwiftShader emulates the GPU on the same CPU cores, several
+ * times slower than the SIMD kernels; see docs/benchmarks.md).
  */
 import type { BackendTensor, ComputeBackend } from '../core/backend';
+import { preferSimdCpu, SimdCpuBackend } from '../core/simd/simd-backend';
 import { throwIfAborted } from '../core/errors';
 import { acquireGpu, type AcquireOptions } from '../gpu/device';
 import type { GpuContext } from '../gpu/context';
@@ -49,6 +53,7 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
   let ctx: GpuContext | null = null;
   let webgpu: WebGpuBackend | null = null;
   let gpuTrain: WebGpuTrainBackend | null = null;
+  let simd: Promise<SimdCpuBackend> | null = null;
   const gpu = async (o: AcquireOptions = {}): Promise<GpuContext> => {
     if (!ctx || ctx.isLost) {
       ctx = await acquire(o);
@@ -72,8 +77,17 @@ export function createEngine(opts: EngineOptions): Partial<Handlers<EngineApi>> 
     gpuTrain ??= await WebGpuTrainBackend.create(c);
     return { backend: gpuTrain as unknown as TrainDeviceChoice['backend'], label: `WebGPU (f32) on ${describeAdapter(c.caps)}` };
   };
+  // Inference: WebGPU on a hardware adapter, the SIMD CPU backend on a software one.
+  const inference = opts.backend ? undefined : async (): Promise<{ backend: ComputeBackend<BackendTensor>; label: string }> => {
+    const c = await gpu();
+    if (preferSimdCpu(c.caps)) {
+      const b = await (simd ??= SimdCpuBackend.create());
+      return { backend: b as unknown as ComputeBackend<BackendTensor>, label: `${b.describe()}, faster than the software GPU adapter` };
+    }
+    return { backend: await backend(), label: `WebGPU on ${describeAdapter(c.caps)}` };
+  };
   const stages = opts.stages ? new StageCache(opts.stages, opts.stageLimitBytes) : undefined;
-  const s = new StudioSession({ backend, trainBackend, demo: opts.demo, cache: opts.cache, stages, ort: opts.ort });
+  const s = new StudioSession({ backend, inference, trainBackend, demo: opts.demo, cache: opts.cache, stages, ort: opts.ort });
   const stageInfo = async (): Promise<StageCacheReport> => stages ? stages.info() : { persistent: false, bytes: 0, limitBytes: 0, entries: [] };
   return {
     async init(p) {

@@ -58,7 +58,8 @@ export interface EngineApi {
   routeText: { params: { model: string; text: string }; result: TokenRouting; progress: never };
   generate: {
     params: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number; runtime?: PlaygroundRuntime };
-    result: { text: string };
+    /** device: where our engine ran (absent for onnxruntime-web). */
+    result: { text: string; device?: string };
     progress: { text: string };
   };
   exportModel: {

@@ -44,6 +44,11 @@ export interface TrainDeviceChoice {
 
 export interface SessionDeps<T extends BackendTensor = BackendTensor> {
   backend: () => Promise<ComputeBackend<T>>;
+  /**
+   * Where evaluation, token routing and the playground run our engine, in words (absent:
+   * `backend`). The engine worker picks the WebAssembly SIMD CPU backend on a software adapter.
+   */
+  inference?: () => Promise<{ backend: ComputeBackend<T>; label: string }>;
   /** The trainer's backend for a device choice (absent: the CPU f64 reference backend only). */
   trainBackend?: (device: TrainDevice) => Promise<TrainDeviceChoice>;
   demo: DemoAssets;
@@ -100,6 +105,13 @@ export class StudioSession<T extends BackendTensor = BackendTensor> {
   requireMatch(): MatchResult {
     if (!this.match) throw new InvalidArgumentError('Run the alignment first (Alignment stage).');
     return this.match;
+  }
+
+  /** The backend evaluation, routing and generation run on, and its name in words. */
+  async inference(): Promise<{ backend: ComputeBackend<T>; label: string }> {
+    if (this.deps.inference) return await this.deps.inference();
+    const backend = await this.deps.backend();
+    return { backend, label: backend.name };
   }
 
   requireModel(id: string): ModelEntry {

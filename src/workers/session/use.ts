@@ -37,14 +37,14 @@ export async function evaluate(s: StudioSession, p: { models: string[]; heldOut:
   const cal = s.requireCalibration();
   const ids = p.models.length ? p.models : [...s.models.keys()];
   const domains = await evalDomains(s, p.heldOut, p.tokensPerDomain ?? EVAL_TOKENS);
-  const backend = await s.deps.backend();
+  const { backend, label: device } = await s.inference();
   const rows: EvalRow[] = [];
   for (const [i, id] of ids.entries()) {
     const m = s.requireModel(id);
     const map = m.sourceIndex !== undefined && m.sourceIndex !== s.anchor ? tokenMap(s.vocab!.fromUnion[m.sourceIndex]) : null;
     const doms = domains.map((d) => ({ name: d.name, tokens: map ? map(d.tokens) : d.tokens }));
     const [ev] = await evaluateModels([{ name: id, weights: m.weights }], doms, { windowLength: cal.seqLen }, {
-      backend, signal: ctx.signal, progress: (e) => ctx.progress({ stage: 'evaluate', done: i, total: ids.length, message: e.message }),
+      backend, signal: ctx.signal, progress: (e) => ctx.progress({ stage: 'evaluate', done: i, total: ids.length, message: `${e.message} (${device})` }),
     });
     rows.push({
       model: id, label: m.built.label,
@@ -64,7 +64,7 @@ export async function routeText(s: StudioSession, p: { model: string; text: stri
   const tok = s.sources[s.anchor].tokenizer;
   const ids = Int32Array.from(tok.encode(p.text, { addSpecialTokens: false }));
   if (ids.length === 0) throw new InvalidArgumentError('Type some text to route.');
-  const backend = await s.deps.backend();
+  const { backend } = await s.inference();
   const model = new Transformer(backend, m.weights);
   const L = m.weights.config.numLayers;
   const experts: number[][][] = Array.from({ length: L }, () => []);
@@ -87,7 +87,7 @@ export async function routeText(s: StudioSession, p: { model: string; text: stri
 export async function generate(
   s: StudioSession, p: { model: string; prompt: string; maxNewTokens: number; greedy: boolean; temperature: number; seed: number; runtime?: PlaygroundRuntime },
   ctx: HandlerContext<{ text: string }>,
-): Promise<{ text: string }> {
+): Promise<{ text: string; device?: string }> {
   const m = s.requireModel(p.model);
   const tok = s.sources[m.sourceIndex ?? s.anchor].tokenizer;
   const ids = Int32Array.from(tok.encode(p.prompt, { addSpecialTokens: false }));
@@ -104,12 +104,12 @@ export async function generate(
     await ortGenerateIds(s, p.model, p.runtime === 'ort-webgpu' ? 'webgpu' : 'wasm', ids, o, ctx.signal);
     return { text: tok.decode(out) };
   }
-  const backend = await s.deps.backend();
+  const { backend, label } = await s.inference();
   const model = new Transformer(backend, m.weights, { keepLayers: true });
   try {
     await generateTokens(model, ids, { ...o, signal: ctx.signal });
   } finally {
     model.dispose();
   }
-  return { text: tok.decode(out) };
+  return { text: tok.decode(out), device: label };
 }
