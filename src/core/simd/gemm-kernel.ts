@@ -94,6 +94,21 @@ function gemmFunction(fused: boolean): FuncBuilder {
       f.get(j1).get(N).leU().brIf(0);
       f.get(N).set(j1);
     });
+    // Touch the block's rows of w in address order first (one load per cache line): a plain
+    // sequential stream the hardware prefetcher fetches at full bandwidth, where the tiles'
+    // interleaved short row walks would otherwise wait on memory for weights not in cache.
+    // With one row tile (M <= 4: decoding) the tiles' pass is itself the only read: skipped.
+    f.block(() => {
+      f.get(M).i32(ROWS).leU().brIf(0);
+      f.get(j0).get(K).mul().i32(2).shl().get(w).add().set(kb);
+      f.get(j1).get(K).mul().i32(2).shl().get(w).add().set(yp);
+      f.loop(() => {
+        f.get(kb).get(yp).ltU().eqz().brIf(1);
+        f.get(kb).v128Load().drop();
+        f.inc(kb, 64);
+        f.br(0);
+      });
+    });
     f.i32(0).set(r);
     f.block(() => f.loop(() => {
       f.get(r).i32(ROWS).add().get(M).leU().eqz().brIf(1);

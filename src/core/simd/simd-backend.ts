@@ -137,8 +137,14 @@ export class SimdCpuBackend extends CpuBackend {
     this.heap.release(xo);
     this.heap.release(yo);
     if (scale !== 1) for (let i = 0; i < y.length; i++) y[i] = Math.fround(scale * y[i]);
-    if (bias) for (let i = 0; i < y.length; i++) y[i] += bias.data[i % out];
-    if (residual) for (let i = 0; i < y.length; i++) y[i] += residual.data[i];
+    if (bias) {
+      const bd = bias.data;
+      for (let r = 0, o = 0; r < m; r++, o += out) for (let j = 0; j < out; j++) y[o + j] += bd[j];
+    }
+    if (residual) {
+      const rd = residual.data;
+      for (let i = 0; i < y.length; i++) y[i] += rd[i];
+    }
     return new CpuTensor(y, [m, out]);
   }
 

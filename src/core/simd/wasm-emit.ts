@@ -86,6 +86,7 @@ export class FuncBuilder {
   f32x4ExtractLane(lane: number): this { this.simd(0x1f); this.code.push(lane); return this; }
   f32Store(offset = 0): this { this.code.push(0x38); return this.memarg(2, offset); }
   and(): this { this.code.push(0x71); return this; }
+  drop(): this { this.code.push(0x1a); return this; }
   f32x4Mul(): this { return this.simd(0xe6); }
   f32x4Sub(): this { return this.simd(0xe5); }
   f32x4Div(): this { return this.simd(0xe7); }
