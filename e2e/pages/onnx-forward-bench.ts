@@ -1,8 +1,8 @@
 /**
- * Forward-pass benchmark: our engine on WebGPU against onnxruntime-web (webgpu and wasm
- * providers) on the same model, exported with src/core/onnx, in the same page and on the same
- * adapter, on the same T tokens. Two phases, each one row per ORT provider (the faster
- * provider's label says so):
+ * Forward-pass benchmark: our engine (on each backend given, WebGPU by default) against
+ * onnxruntime-web (webgpu and wasm providers) on the same model, exported with src/core/onnx, in
+ * the same page and on the same adapter, on the same T tokens. Two phases, each one row per
+ * engine and ORT provider (the faster provider's label says so):
  *   prefill: tokens/s of one forward pass over all T tokens, logits [T, V] read back on both
  *            sides. Ours: Transformer.logits with every layer resident (keepLayers); ORT:
  *            session.run with input_ids as a CPU tensor, logits returned as a CPU tensor.
@@ -20,16 +20,15 @@
  * when no real export is at hand. e2e/pages/onnx-bench.html runs it standalone.
  */
 import type * as Ort from 'onnxruntime-web';
+import type { BackendTensor, ComputeBackend } from '../../src/core/backend';
 import { exportOnnx } from '../../src/core/onnx/transformer-graph';
-import { hfTensorPlan } from '../../src/core/export/hf-tensors';
-import { Rng } from '../../src/core/rng';
-import type { GpuTensor } from '../../src/gpu/buffers';
 import type { GpuContext } from '../../src/gpu/context';
 import { WebGpuBackend } from '../../src/gpu/webgpu-backend';
-import type { ModelConfig } from '../../src/model/config';
 import type { KvCache } from '../../src/model/layer';
 import { Transformer } from '../../src/model/transformer';
-import { MemoryWeights, type HostTensor, type WeightProvider } from '../../src/model/weights';
+import type { WeightProvider } from '../../src/model/weights';
+
+export { syntheticMoe } from '../../src/model/testing/synthetic-moe';
 
 export interface ForwardMeasurement {
   ours: number;
@@ -53,8 +52,17 @@ export interface OrtPeer {
   label: string;
 }
 
+/** One of our engines: the Transformer on a backend (`ctx` when it is WebGPU: device counters). */
+export interface OurEngine {
+  label: string;
+  backend: () => Promise<ComputeBackend<BackendTensor>>;
+  ctx?: GpuContext;
+}
+
 export interface ForwardOrtOptions {
   ctx: GpuContext;
+  /** Our engines to time (default: WebGPU on ctx); rows are made for each. */
+  engines?: OurEngine[];
   peers: OrtPeer[];
   models: { name: string; weights: WeightProvider }[];
   seqLen?: number;
@@ -79,7 +87,21 @@ async function medianMs<S>(timed: (s: S) => Promise<void>, runs: number, setup: 
   return xs[xs.length >> 1];
 }
 
-const noSetup = (): Promise<null> => Promise.resolve(null);
+type Timed = () => Promise<void>;
+
+/** Median ms of each runner over `rounds` rounds of one run each, after one warm-up round. */
+async function interleavedMedians(runners: (Timed | null)[], rounds: number): Promise<(number | null)[]> {
+  const xs: number[][] = runners.map(() => []);
+  for (let r = 0; r <= rounds; r++) {
+    for (const [i, run] of runners.entries()) {
+      if (!run) continue;
+      const t0 = performance.now();
+      await run();
+      if (r > 0) xs[i].push(performance.now() - t0);
+    }
+  }
+  return xs.map((x) => (x.length ? x.sort((a, b) => a - b)[x.length >> 1] : null));
+}
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let d = 0;
@@ -95,11 +117,12 @@ interface OursFigures {
   logits: Float32Array;
   decodeTps: number;
   lastLogits: Float32Array;
-  prefillWork: Work;
-  decodeWork: Work;
+  prefillWork: Work | null;
+  decodeWork: Work | null;
 }
 
-async function countWork(ctx: GpuContext, fn: () => Promise<unknown>): Promise<Work> {
+async function countWork(ctx: GpuContext | undefined, fn: () => Promise<unknown>): Promise<Work | null> {
+  if (!ctx) return null;
   const snap = (): Work => ({
     dispatches: ctx.counters.dispatches, submits: ctx.counters.submits, readbacks: ctx.counters.readbacks,
     small_buffers: ctx.counters.smallBuffers, pool_misses: ctx.pool.misses,
@@ -118,96 +141,95 @@ interface PeerFigures {
   decodeDiff: number;
 }
 
-/** A seeded Qwen2-MoE-shaped model (no shared expert) for benchmarking; tied embeddings. */
-export function syntheticMoe(size: { hidden: number; layers: number; heads: number; kvHeads: number; inter: number; experts: number; topK: number; vocab: number }, seed = 1): MemoryWeights {
-  const cfg: ModelConfig = {
-    modelType: 'qwen2_moe', vocabSize: size.vocab, hiddenSize: size.hidden, intermediateSize: size.inter, numLayers: size.layers,
-    numHeads: size.heads, numKvHeads: size.kvHeads, headDim: size.hidden / size.heads, rmsNormEps: 1e-6, ropeTheta: 10000,
-    ropeScaling: { type: 'default' }, tieWordEmbeddings: true, attentionBias: true, slidingWindow: null,
-    moe: {
-      numExperts: size.experts, topK: size.topK, normTopkProb: false, expertIntermediateSize: size.inter,
-      sharedExpertIntermediateSize: 0, sparseLayers: Array<boolean>(size.layers).fill(true),
-    },
-  };
-  const rng = new Rng(seed);
-  const m = new Map<string, HostTensor>();
-  for (const t of hfTensorPlan(cfg)) {
-    const n = t.shape.reduce((a, b) => a * b, 1);
-    const data = t.shape.length === 1 && t.name.endsWith('norm.weight') ? new Float32Array(n).fill(1) : rng.normalArray(n, 1 / Math.sqrt(t.shape[t.shape.length - 1]));
-    m.set(t.name, { data, shape: t.shape });
-  }
-  return new MemoryWeights(cfg, m);
-}
-
 export function forwardOrtBenchmarks(opts: ForwardOrtOptions): ForwardBenchmark[] {
   const T = opts.seqLen ?? 64;
   const runs = opts.runs ?? 5;
   const out: ForwardBenchmark[] = [];
+  const webgpu: OurEngine = { label: 'WebGPU', backend: () => Promise.resolve(new WebGpuBackend(opts.ctx) as unknown as ComputeBackend<BackendTensor>), ctx: opts.ctx };
+  const engines = opts.engines ?? [webgpu];
   for (const model of opts.models) {
     const V = model.weights.config.vocabSize;
     const tokens = Array.from({ length: T }, (_, i) => (i * 7919 + 13) % V);
     const ids = Int32Array.from(tokens);
-    const measureOurs = async (): Promise<OursFigures> => {
-      const tf = new Transformer(new WebGpuBackend(opts.ctx), model.weights, { keepLayers: true });
+    // Every side is set up and checked first; then the prefill runs are timed in interleaved
+    // rounds (one run of each side per round, after a warm-up round), so that changes in the
+    // machine's load while the row is measured reach every side alike.
+    const measureAll = async (): Promise<{ ours: OursFigures[]; peers: PeerFigures[] }> => {
+      const onnx = await exportOnnx(model.weights, { maxPositions: T });
+      const models: Transformer<BackendTensor>[] = [];
+      const sessions: (Ort.InferenceSession | null)[] = [];
       try {
-        const logits = (await tf.logits(ids)).logits;
-        const prefillMs = await medianMs(async () => void (await tf.logits(ids)), runs, noSetup);
-        // Decode: T - 1 tokens prefilled into a fresh cache (untimed), then the last token.
+        const ours: OursFigures[] = [];
         const context = ids.subarray(0, T - 1);
         const last = ids.subarray(T - 1);
-        const prefilled = async (): Promise<KvCache<GpuTensor>> => {
-          const cache = tf.newCache();
-          if (context.length > 0) await tf.nextLogits(context, cache);
-          return cache;
-        };
-        let lastLogits: Float32Array = new Float32Array(0);
-        const decodeMs = await medianMs(
-          async (cache) => void (lastLogits = await tf.nextLogits(last, cache)),
-          Math.max(runs, 9), prefilled, (cache) => tf.releaseCache(cache),
-        );
-        const prefillWork = await countWork(opts.ctx, () => tf.logits(ids));
-        const cache = await prefilled();
-        const decodeWork = await countWork(opts.ctx, () => tf.nextLogits(last, cache));
-        tf.releaseCache(cache);
-        return { prefillTps: (T * 1000) / prefillMs, logits, decodeTps: 1000 / decodeMs, lastLogits, prefillWork, decodeWork };
-      } finally {
-        tf.dispose();
-      }
-    };
-    const measurePeer = async (peer: OrtPeer, onnx: Uint8Array, ours: OursFigures): Promise<PeerFigures> => {
-      const session = await peer.ort.InferenceSession.create(onnx, { executionProviders: [peer.provider] });
-      try {
-        const feeds = { input_ids: new peer.ort.Tensor('int64', BigInt64Array.from(tokens.map((t) => BigInt(t))), [1, T]) };
-        const check = (await (await session.run(feeds)).logits.getData()) as Float32Array;
-        const prefillDiff = maxAbsDiff(check, ours.logits);
-        const decodeDiff = maxAbsDiff(check.subarray((T - 1) * V), ours.lastLogits);
-        if (!(prefillDiff <= 1e-3) || !(decodeDiff <= 1e-3)) {
-          throw new Error(`${peer.label} and our engine disagree: max |logit diff| ${prefillDiff} (all rows), ${decodeDiff} (decoded row)`);
+        for (const engine of engines) {
+          const tf = new Transformer(await engine.backend(), model.weights, { keepLayers: true });
+          models.push(tf);
+          const logits = (await tf.logits(ids)).logits;
+          // Decode: T - 1 tokens prefilled into a fresh cache (untimed), then the last token.
+          const prefilled = async (): Promise<KvCache<BackendTensor>> => {
+            const cache = tf.newCache();
+            if (context.length > 0) await tf.nextLogits(context, cache);
+            return cache;
+          };
+          let lastLogits: Float32Array = new Float32Array(0);
+          const decodeMs = await medianMs(
+            async (cache) => void (lastLogits = await tf.nextLogits(last, cache)),
+            Math.max(runs, 9), prefilled, (cache) => tf.releaseCache(cache),
+          );
+          const prefillWork = await countWork(engine.ctx, () => tf.logits(ids));
+          const cache = await prefilled();
+          const decodeWork = await countWork(engine.ctx, () => tf.nextLogits(last, cache));
+          tf.releaseCache(cache);
+          ours.push({ prefillTps: NaN, logits, decodeTps: 1000 / decodeMs, lastLogits, prefillWork, decodeWork });
         }
-        const ms = await medianMs(async () => void (await (await session.run(feeds)).logits.getData()), runs, noSetup);
-        return { tps: (T * 1000) / ms, prefillDiff, decodeDiff };
+        const peers: PeerFigures[] = [];
+        const feeds: Record<string, Ort.Tensor>[] = [];
+        for (const peer of opts.peers) {
+          const f = { input_ids: new peer.ort.Tensor('int64', BigInt64Array.from(tokens.map((t) => BigInt(t))), [1, T]) };
+          feeds.push(f);
+          try {
+            const session = await peer.ort.InferenceSession.create(onnx, { executionProviders: [peer.provider] });
+            sessions.push(session);
+            const check = (await (await session.run(f)).logits.getData()) as Float32Array;
+            const prefillDiff = Math.max(...ours.map((o) => maxAbsDiff(check, o.logits)));
+            const decodeDiff = Math.max(...ours.map((o) => maxAbsDiff(check.subarray((T - 1) * V), o.lastLogits)));
+            if (!(prefillDiff <= 1e-3) || !(decodeDiff <= 1e-3)) {
+              throw new Error(`${peer.label} and our engine disagree: max |logit diff| ${prefillDiff} (all rows), ${decodeDiff} (decoded row)`);
+            }
+            peers.push({ tps: NaN, prefillDiff, decodeDiff });
+          } catch (e) {
+            if (sessions.length > peers.length) sessions.pop();
+            sessions.push(null);
+            peers.push({ tps: null, error: String(e), prefillDiff: NaN, decodeDiff: NaN });
+          }
+        }
+        const runners: (Timed | null)[] = [
+          ...models.map((tf) => async () => void (await tf.logits(ids))),
+          ...sessions.map((session, i) => (session ? async () => void (await (await session.run(feeds[i])).logits.getData()) : null)),
+        ];
+        const ms = await interleavedMedians(runners, runs);
+        ours.forEach((o, i) => (o.prefillTps = (T * 1000) / (ms[i] ?? NaN)));
+        peers.forEach((p, i) => {
+          const m = ms[models.length + i];
+          if (p.tps !== null && m !== null) p.tps = (T * 1000) / m;
+        });
+        return { ours, peers };
       } finally {
-        await session.release();
+        for (const tf of models) tf.dispose();
+        for (const session of sessions) await session?.release();
       }
     };
-    // Everything is measured once per model (ours first, then each peer), shared by its rows.
-    let all: Promise<{ ours: OursFigures; peers: PeerFigures[] }> | null = null;
-    const measureAll = async (): Promise<{ ours: OursFigures; peers: PeerFigures[] }> => {
-      const onnx = await exportOnnx(model.weights, { maxPositions: T });
-      const ours = await measureOurs();
-      const peers: PeerFigures[] = [];
-      for (const peer of opts.peers) {
-        peers.push(await measurePeer(peer, onnx, ours).catch((e: unknown) => ({ tps: null, error: String(e), prefillDiff: NaN, decodeDiff: NaN })));
-      }
-      return { ours, peers };
-    };
-    for (const phase of ['prefill', 'decode'] as const) {
+    let all: Promise<{ ours: OursFigures[]; peers: PeerFigures[] }> | null = null;
+    for (const [ei, engine] of engines.entries()) for (const phase of ['prefill', 'decode'] as const) {
       opts.peers.forEach((peer, i) => {
         out.push({
-          name: `forward ${model.name} ${phase} T=${T} vs ${peer.provider}`,
+          name: `forward ${model.name} ${phase} T=${T} ${engine.label} vs ${peer.provider}`,
           unit: 'tokens/s',
           run: async () => {
-            const { ours, peers } = await (all ??= measureAll());
+            const measured = await (all ??= measureAll());
+            const ours = measured.ours[ei];
+            const peers = measured.peers;
             const mine = peers[i];
             if (mine.tps === null) throw new Error(mine.error ?? `${peer.label} failed`);
             const fastest = Math.max(...peers.map((p) => p.tps ?? 0));
@@ -225,7 +247,8 @@ export function forwardOrtBenchmarks(opts: ForwardOrtOptions): ForwardBenchmark[
                 max_abs_logit_diff: phase === 'prefill' ? mine.prefillDiff : mine.decodeDiff,
                 ratio_vs_faster_ort: oursTps / (phase === 'prefill' ? fastest : fastest / T),
                 faster_ort: faster,
-                ...Object.fromEntries(Object.entries(phase === 'prefill' ? ours.prefillWork : ours.decodeWork).map(([k, v]) => [`ours_${k}`, v])),
+                ours_engine: engine.label,
+                ...Object.fromEntries(Object.entries((phase === 'prefill' ? ours.prefillWork : ours.decodeWork) ?? {}).map(([k, v]) => [`ours_${k}`, v])),
               },
             };
           },
