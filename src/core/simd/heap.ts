@@ -19,8 +19,10 @@ export class WasmHeap {
   /** Free blocks below `top`, sorted by offset. */
   private free: { off: number; size: number }[] = [];
 
-  constructor(initialBytes = 16 << 20) {
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(initialBytes / PAGE), maximum: MAX_PAGES });
+  /** `maxBytes`: the most the memory may grow to (default 4 GiB, 32-bit WebAssembly's limit). */
+  constructor(initialBytes = 16 << 20, maxBytes = MAX_PAGES * PAGE) {
+    const maximum = Math.min(MAX_PAGES, Math.ceil(maxBytes / PAGE));
+    this.memory = new WebAssembly.Memory({ initial: Math.min(maximum, Math.ceil(initialBytes / PAGE)), maximum });
   }
 
   /** Bytes handed out and not yet freed. */

@@ -6,6 +6,7 @@ import { CpuBackend, CpuTensor } from '../cpu-backend';
 import { InvalidArgumentError } from '../errors';
 import { maxAbsDiff } from '../testing/compare';
 import { Rng } from '../rng';
+import { SimdMemoryError } from './heap';
 import { SimdCpuBackend, simdSupported } from './simd-backend';
 
 const rng = new Rng(7);
@@ -77,5 +78,26 @@ describe('SimdCpuBackend', () => {
     await expect(be.linear(t([2, 5]), w)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(be.swiglu(t([2, 6]), w, t([9, 6]))).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(be.describe()).toMatch(/WebAssembly SIMD/);
+  });
+
+  it('a full heap evicts cached weights not in use; what cannot fit is a typed error', async () => {
+    const be = await SimdCpuBackend.create({ maxHeapBytes: 1 << 20 });
+    const ref = new CpuBackend();
+    const x = t([3, 256]);
+    const ws = [t([300, 256]), t([300, 256]), t([300, 256])]; // 300 KiB each
+    for (const round of [0, 1]) {
+      for (const w of ws) {
+        expect(maxAbsDiff((await ref.linear(x, w)).data, (await be.linear(x, w)).data), `round ${round}`).toBeLessThanOrEqual(1e-5);
+      }
+      expect(be.residentWeightBytes).toBeLessThanOrEqual(1 << 20);
+    }
+    const [g, u] = [t([400, 256]), t([400, 256])]; // both needed at once: 800 KiB of 1 MiB
+    const a = (await ref.swiglu(x, g, u)).data;
+    expect(maxAbsDiff(a, (await be.swiglu(x, g, u)).data) / Math.max(...a.map(Math.abs))).toBeLessThanOrEqual(1e-6);
+    const huge = t([1200, 256]);
+    const err = await be.linear(x, huge).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SimdMemoryError);
+    expect((err as Error).message).toMatch(/smaller model or the WebGPU backend/);
+    expect(maxAbsDiff((await ref.linear(x, ws[0])).data, (await be.linear(x, ws[0])).data)).toBeLessThanOrEqual(1e-5);
   });
 });

@@ -55,12 +55,13 @@ export class SimdCpuBackend extends CpuBackend {
     super();
   }
 
-  static async create(opts: { fused?: boolean } = {}): Promise<SimdCpuBackend> {
+  /** `maxHeapBytes` bounds the kernel heap (default 4 GiB; tests use small ones). */
+  static async create(opts: { fused?: boolean; maxHeapBytes?: number } = {}): Promise<SimdCpuBackend> {
     if (!simdSupported()) {
       throw new InvalidArgumentError('This JavaScript engine has no WebAssembly SIMD; use the reference CPU backend or WebGPU.');
     }
     const fused = opts.fused ?? WebAssembly.validate(gemmModuleBytes(true));
-    const heap = new WasmHeap();
+    const heap = new WasmHeap(16 << 20, opts.maxHeapBytes);
     const module = await WebAssembly.compile(gemmModuleBytes(fused));
     const inst = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
     return new SimdCpuBackend(heap, inst.exports.gemm as Gemm, inst.exports.siluMul as SiluMul, fused);
@@ -107,19 +108,19 @@ export class SimdCpuBackend extends CpuBackend {
     return off;
   }
 
-  private weight(w: CpuTensor): HeapWeight {
+  private weight(w: CpuTensor, inUse: readonly CpuTensor[] = []): HeapWeight {
     const have = this.weights.get(w);
     if (have) return have;
     const [rows, k] = w.shape;
     const kp = pad4(k);
-    const hw = { off: this.put(w.data, rows, k, kp, [w]), rows, kp };
+    const hw = { off: this.put(w.data, rows, k, kp, [w, ...inUse]), rows, kp };
     this.weights.set(w, hw);
     return hw;
   }
 
   /** x @ w[r0 : r0 + n]^T for x already in the heap at xo ([m, kp]); the result in a new heap block. */
-  private product(xo: number, m: number, w: HeapWeight, r0: number, n: number): number {
-    const yo = this.alloc(Math.max(1, m * n) * 4, []);
+  private product(xo: number, m: number, w: HeapWeight, r0: number, n: number, keep: readonly CpuTensor[]): number {
+    const yo = this.alloc(Math.max(1, m * n) * 4, keep);
     this.gemm(xo, w.off + r0 * w.kp * 4, yo, m, w.kp, n, columnBlock(w.kp, n));
     return yo;
   }
@@ -132,7 +133,7 @@ export class SimdCpuBackend extends CpuBackend {
     if (residual && residual.data.length !== m * out) throw new InvalidArgumentError(`linear: residual has ${residual.data.length} elements, expected ${m * out}`);
     const hw = this.weight(w);
     const xo = this.put(x.data, m, inp, hw.kp, [w]);
-    const yo = this.product(xo, m, hw, 0, out);
+    const yo = this.product(xo, m, hw, 0, out, [w]);
     const y = this.heap.f32(yo, m * out).slice();
     this.heap.release(xo);
     this.heap.release(yo);
@@ -156,10 +157,10 @@ export class SimdCpuBackend extends CpuBackend {
     }
     const m = x.rows;
     const g = this.weight(gate);
-    const u = this.weight(up);
+    const u = this.weight(up, [gate]);
     const xo = this.put(x.data, m, inp, g.kp, [gate, up]);
-    const go = this.product(xo, m, g, 0, out);
-    const uo = this.product(xo, m, u, 0, out);
+    const go = this.product(xo, m, g, 0, out, [gate, up]);
+    const uo = this.product(xo, m, u, 0, out, [gate, up]);
     this.siluMulKernel(go, uo, go, m * out);
     const y = this.heap.f32(go, m * out).slice();
     for (const o of [xo, go, uo]) this.heap.release(o);
@@ -188,7 +189,7 @@ export class SimdCpuBackend extends CpuBackend {
     const tgt = new Float64Array(n).fill(NaN);
     for (let v0 = 0; v0 < v; v0 += chunk) {
       const c = Math.min(v, v0 + chunk) - v0;
-      const yo = this.product(xo, n, hw, v0, c);
+      const yo = this.product(xo, n, hw, v0, c, [w]);
       const lg = this.heap.f32(yo, n * c);
       for (let r = 0; r < n; r++) {
         const o = r * c;
