@@ -71,6 +71,13 @@ const PHASE_NOTES = {
 
 export const FRACTION_REF: MatmulShape = { M: 256, K: 256, N: 256, transB: true };
 
+/** The bench note naming the engine the target rows measure on this adapter. */
+export async function forwardEngineNote(ctx: GpuContext): Promise<string> {
+  if (!preferSimdCpu(ctx.caps)) return 'forward rows: our engine on WebGPU (hardware adapter)';
+  const be = await SimdCpuBackend.create();
+  return `forward rows: our engine on ${be.describe()}, the studio's choice on this software adapter; rows marked [WebGPU engine] run it on the adapter`;
+}
+
 /** GFLOP/s of the SIMD CPU backend's linear on FRACTION_REF (median of 7 after a warm-up). */
 async function simdMatmulGflops(be: SimdCpuBackend): Promise<number> {
   const { M, K, N } = FRACTION_REF;

@@ -11,7 +11,7 @@ import ortWasmWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import ortWasmMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import { acquireGpu } from '../../src/gpu/device';
 import { describeAdapter } from '../../src/gpu/capabilities';
-import { defaultForwardModels, forwardBenchmarks } from '../harness/forward';
+import { defaultForwardModels, forwardBenchmarks, forwardEngineNote } from '../harness/forward';
 import { DEFAULT_SHAPES, matmulBenchmarks, oursNote, type OrtSetup } from '../harness/matmul';
 import { runBenchmarks, type BenchRow } from '../harness/registry';
 import { formatRow } from '../harness/report';
@@ -76,6 +76,7 @@ async function runBench(filter?: string[]): Promise<PageResult> {
   const ortAdapter = (ortDevice as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   const notes = [
     oursNote('chromium', ctx),
+    ...(rows.some((r) => r.name.startsWith('forward ')) ? [await forwardEngineNote(ctx)] : []),
     `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? '?'}; ORT's device: ${ortAdapter ? `${ortAdapter.vendor} ${ortAdapter.architecture}` : 'unknown'}`,
   ];
   ctx.destroy();
