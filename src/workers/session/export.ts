@@ -6,6 +6,7 @@
 import { InvalidArgumentError } from '../../core/errors';
 import { exportHf } from '../../core/export/hf-export';
 import { zipSink } from '../../core/export/sink';
+import { needsExternalData, onnxWeightBytes } from '../../core/onnx/external-data';
 import { exportOnnx } from '../../core/onnx/transformer-graph';
 import { memorySink } from '../../core/formats/safetensors-writer';
 import { defaultRecipe, type Recipe } from '../../core/recipe/recipe';
@@ -57,6 +58,12 @@ export async function exportModel(
   const files = Object.entries(anchor.checkpoint.tokenizerFiles).map(([name, text]) => ({ name, bytes: new TextEncoder().encode(text) }));
   if (p.format === 'onnx') {
     if (p.dtype !== 'f32') throw new InvalidArgumentError('The ONNX export is f32 only; choose f32.');
+    if (needsExternalData(m.weights.config)) {
+      throw new InvalidArgumentError(
+        `This model's f32 weights take ${(onnxWeightBytes(m.weights.config) / 2 ** 30).toFixed(2)} GiB, more than one ONNX file holds and more than the browser download can; ` +
+        'export it with the command-line tool (`symphony export-onnx MODEL --out FILE.onnx` writes the weights to FILE.onnx.data) or use the Hugging Face export.',
+      );
+    }
     const bytes = await exportOnnx(m.weights, { signal: ctx.signal, onLayer: (l, n) => ctx.progress({ stage: 'export', done: l + 1, total: n }) });
     for (const f of [{ name: 'model.onnx', bytes }, ...files]) {
       const fs = await sink.file(f.name);
