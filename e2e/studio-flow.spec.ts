@@ -36,6 +36,13 @@ test('the demo flow runs end to end', async ({ page }, info) => {
     return route.abort('internetdisconnected');
   });
 
+  // The native folder dialog cannot be driven headless: showDirectoryPicker answers with a folder
+  // of the origin-private file system (the same FileSystemDirectoryHandle API a picked folder
+  // has); everything after the dialog is the studio's real path.
+  await page.addInitScript(() => {
+    (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () =>
+      (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder', { create: true });
+  });
   await page.goto('/');
   await page.evaluate(() => localStorage.clear());
   await page.reload();
@@ -146,15 +153,34 @@ test('the demo flow runs end to end', async ({ page }, info) => {
   await page.getByTestId('gen-runtime').selectOption('engine');
   await page.getByTestId('run-generate').click();
   await expect(page.getByTestId('gen-runtime-used')).toContainText('our engine', { timeout: 120_000 });
+  // On this software adapter our engine generates on its WebAssembly SIMD CPU backend, and says so.
+  await expect(page.getByTestId('gen-runtime-used')).toContainText('our engine on CPU, WebAssembly SIMD');
+  await page.getByTestId('playground').screenshot({ path: info.outputPath('7-playground-engine.png') });
   console.log(`greedy playground: onnxruntime-web ${JSON.stringify(ortText)}, our engine ${JSON.stringify(await page.getByTestId('gen-output').textContent())}`);
 
   await openStage(page, 'export');
   await page.getByTestId('export-model').selectOption('symphony');
+  await page.getByTestId('save-to-zip').check();
   const download = page.waitForEvent('download', { timeout: 120_000 }).catch(() => null);
   await page.getByTestId('run-export').click();
   await done(page, 'export', 120_000);
   await expect(page.getByTestId('last-export')).toContainText('.zip');
   await download;
+  // Into a picked folder: the engine worker streams the files into <folder>/symphony-symphony.
+  await page.getByTestId('save-to-folder').check();
+  await page.getByTestId('run-export').click();
+  await expect(page.getByTestId('last-export')).toContainText('files written to picked-folder/symphony-symphony', { timeout: 120_000 });
+  const written = await page.evaluate(async () => {
+    const dir = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder')).getDirectoryHandle('symphony-symphony');
+    const names: string[] = [];
+    for await (const [name] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) names.push(name);
+    const config = JSON.parse(await (await (await dir.getFileHandle('config.json')).getFile()).text()) as { architectures: string[] };
+    return { names: names.sort(), architectures: config.architectures };
+  });
+  expect(written.names).toEqual(expect.arrayContaining(['config.json', 'recipe.json', 'README.md']));
+  expect(written.names.some((n) => n.endsWith('.safetensors'))).toBe(true);
+  expect(written.architectures[0]).toMatch(/^(Qwen2Moe|Mixtral)ForCausalLM$/);
+  console.log(`exported into the picked folder: ${written.names.join(', ')}`);
   await shot('8-export');
 
   // A reload after the whole flow keeps the finished stages and their results, and restores them.

@@ -14,6 +14,9 @@ const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const OUT = join(ROOT, 'test-results');
 const TOL = 1e-4;
 const NAMES = ['qwen2_moe', 'qwen2_moe_shared', 'mixtral', 'mixtral_mistral'];
+/** ONNX files checked: one per MoE, and one with its weights in an external data file. */
+const ONNX = [...NAMES.map((n) => ({ name: n, file: `${n}.onnx`, label: `${n}.onnx` })),
+  { name: 'qwen2_moe_shared', file: 'external/qwen2_moe_shared.onnx', label: 'qwen2_moe_shared.onnx with external data' }];
 const checks = [];
 
 function finish() {
@@ -44,7 +47,7 @@ const py = findPython();
 if (!py.py) {
   console.log(`skipped: no Python with torch + transformers + safetensors (${py.why})`);
   for (const n of NAMES) checks.push({ name: `transformers loads ${n}`, status: 'skipped', why: py.why });
-  for (const n of NAMES) checks.push({ name: `onnx checker + onnxruntime run ${n}.onnx`, status: 'skipped', why: py.why });
+  for (const x of ONNX) checks.push({ name: `onnx checker + onnxruntime run ${x.label}`, status: 'skipped', why: py.why });
   checks.push({ name: 'zipfile reads the ZIP export', status: 'skipped', why: py.why });
   finish();
 }
@@ -81,15 +84,15 @@ try {
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${theirs.architecture}, max |transformers - ours| = ${diff.toExponential(2)} (tolerance ${TOL})`);
   }
   const onnxOk = spawnSync(py.py, ['-c', 'import onnx, onnxruntime, numpy'], { encoding: 'utf8' }).status === 0;
-  for (const name of NAMES) {
-    const label = `onnx checker + onnxruntime run ${name}.onnx`;
+  for (const { name, file, label: what } of ONNX) {
+    const label = `onnx checker + onnxruntime run ${what}`;
     if (!onnxOk) {
       checks.push({ name: label, status: 'skipped', why: 'onnx / onnxruntime not importable' });
       console.log(`skipped: ${label} (onnx / onnxruntime not importable)`);
       continue;
     }
     const o = ours[name];
-    const r = spawnSync(py.py, [join(ROOT, 'scripts', 'peers', 'check_onnx.py'), join(tmp, `${name}.onnx`), o.tokens.join(',')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync(py.py, [join(ROOT, 'scripts', 'peers', 'check_onnx.py'), join(tmp, file), o.tokens.join(',')], { encoding: 'utf8', maxBuffer: 64 << 20 });
     let res = null;
     try { res = JSON.parse(r.stdout.trim().split('\n').pop()); } catch { /* reported below */ }
     if (r.status !== 0 || !res?.logits) {

@@ -1,15 +1,16 @@
 // The CLI's ONNX output (`export-onnx`, `merge --onnx`) run under onnxruntime-web (wasm, in
-// Node): its logits equal the engine's (`symphony run`, CPU backend) within 1e-3.
+// Node): its logits equal the engine's (`symphony run`, CPU backend) within 1e-3, with the
+// weights inside the model or in an external data file.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../core/testing/compare';
 import { moeConfig } from '../merge/moe-config';
 import { loadFixture } from '../model/testing/fixtures';
-import { checkOnnxSize } from './onnx';
+import { needsExternalData } from '../core/onnx/external-data';
 import { cli, CPU, DEMO, demoRecipe } from './testing/run-cli';
 
 const IDS = [5, 17, 42, 7];
@@ -26,8 +27,9 @@ afterAll(async () => {
 });
 
 /** Next-token logits after IDS from the ONNX file (the last position of [1, T, V]). */
-async function ortNext(file: string): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(new Uint8Array(await readFile(file)), { executionProviders: ['wasm'] });
+async function ortNext(file: string, dataFile?: string): Promise<Float32Array> {
+  const externalData = dataFile ? [{ path: basename(dataFile), data: new Uint8Array(await readFile(dataFile)) }] : undefined;
+  const s = await ort.InferenceSession.create(new Uint8Array(await readFile(file)), { executionProviders: ['wasm'], externalData });
   try {
     const out = await s.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(IDS.map(BigInt)), [1, IDS.length]) });
     const [, T, V] = out.logits.dims;
@@ -80,11 +82,27 @@ describe('ONNX from the CLI', () => {
     expect(maxAbsDiff(await ortNext(onnx.file), await engineNext(out))).toBeLessThanOrEqual(TOL);
   });
 
-  it('refuses models whose f32 weights exceed one ONNX file before reading any tensor', () => {
+  it('--external-data puts the weights in FILE.data; ORT logits are the same', async () => {
+    const file = join(tmp, 'code-ext.onnx');
+    const r = await cli(['export-onnx', 'demo/code', '--out', file, '--max-positions', '64', '--external-data', '--demo-dir', DEMO, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const d = r.last.data as { out: string; dataFile: string; bytes: number };
+    expect(d.dataFile).toBe(`${file}.data`);
+    const [model, data] = [await readFile(file), await readFile(d.dataFile)];
+    expect(d.bytes).toBe(model.length + data.length);
+    const inline = await readFile(join(tmp, 'code.onnx'));
+    expect(model.length).toBeLessThan(inline.length / 10); // the graph and small tensors only
+    expect(data.length).toBeGreaterThan(inline.length * 0.9);
+    expect(maxAbsDiff(await ortNext(file, d.dataFile), await ortNext(join(tmp, 'code.onnx')))).toBe(0);
+    const again = await cli(['export-onnx', 'demo/code', '--out', file, '--demo-dir', DEMO]);
+    expect([again.code, again.err]).toEqual([1, expect.stringContaining('exists; choose another file or pass --force')]);
+  });
+
+  it('chooses external data when the f32 weights exceed one ONNX file', () => {
     // Qwen2.5-0.5B's shapes: 494M parameters (1.98 GB in f32) fit; three experts of it do not.
     const dense = { ...loadFixture('qwen2').config, vocabSize: 151936, hiddenSize: 896, intermediateSize: 4864, numLayers: 24, numHeads: 14, numKvHeads: 2, headDim: 64, tieWordEmbeddings: true };
-    expect(() => checkOnnxSize(dense)).not.toThrow();
+    expect(needsExternalData(dense)).toBe(false);
     const moe = moeConfig(dense, { experts: [0, 1, 2], topK: 2, normTopkProb: false, sharedExpert: 'none' });
-    expect(() => checkOnnxSize(moe)).toThrow(/weights take 4\.\d+ GiB, more than one ONNX file can hold/);
+    expect(needsExternalData(moe)).toBe(true);
   });
 });

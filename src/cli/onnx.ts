@@ -1,36 +1,57 @@
 /**
  * The ONNX file the CLI writes (`export-onnx`, `merge --onnx`): the studio's ONNX builder
  * (core/onnx/transformer-graph.ts: opset 17, input_ids int64 [1, T] -> logits f32 [1, T, V],
- * f32 weights) over any WeightProvider, written to one file. The model is one protobuf message,
- * so its weights must stay under protobuf's 2 GiB limit (ONNX external data is not written):
- * larger models are refused up front with the size, before any tensor is read.
+ * f32 weights) over any WeightProvider. A model is one protobuf message, which protobuf limits to
+ * 2 GiB; when the f32 weights would not fit (or when asked) they go to an external data file
+ * `FILE.data` beside it (ONNX external data: onnxruntime and the `onnx` package load it from
+ * the same folder; onnxruntime-web takes it as `externalData`). The weights are written per layer
+ * as the graph is built, so memory holds about one layer, not the model.
  */
-import { writeFile } from 'node:fs/promises';
-import { InvalidArgumentError } from '../core/errors';
-import { exportedModelConfig, hfTensorPlan } from '../core/export/hf-tensors';
+import { open, rm, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { needsExternalData } from '../core/onnx/external-data';
 import { exportOnnx } from '../core/onnx/transformer-graph';
-import type { ModelConfig } from '../model/config';
 import type { WeightProvider } from '../model/weights';
-import { fmtBytes, type Reporter } from './output';
+import type { Reporter } from './output';
 
-/** Room left under 2 GiB for the graph and the RoPE tables. */
-export const ONNX_MAX_WEIGHT_BYTES = 2 ** 31 - 64 * 2 ** 20;
-
-/** Throw unless a model of this config fits one ONNX file (call it before any long work). */
-export function checkOnnxSize(cfg: ModelConfig): void {
-  const { config } = exportedModelConfig(cfg);
-  const f32 = hfTensorPlan(config).reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1) * 4, 0);
-  if (f32 > ONNX_MAX_WEIGHT_BYTES) {
-    throw new InvalidArgumentError(`This model's f32 weights take ${fmtBytes(f32)}, more than one ONNX file can hold (2 GiB, protobuf's limit); use the Hugging Face safetensors export instead.`);
-  }
+export interface OnnxFiles {
+  file: string;
+  /** Bytes of the .onnx file plus the data file. */
+  bytes: number;
+  /** The external data file, when there is one. */
+  dataFile: string | null;
 }
 
-export async function writeOnnxFile(weights: WeightProvider, path: string, o: { maxPositions: number; signal?: AbortSignal }, rep: Reporter): Promise<{ file: string; bytes: number }> {
-  checkOnnxSize(weights.config);
-  const bytes = await exportOnnx(weights, {
-    maxPositions: o.maxPositions, signal: o.signal,
-    onLayer: (l, n) => rep.progress('onnx', l + 1, n),
-  });
-  await writeFile(path, bytes);
-  return { file: path, bytes: bytes.length };
+export async function writeOnnxFile(
+  weights: WeightProvider, path: string, o: { maxPositions: number; signal?: AbortSignal; externalData?: boolean }, rep: Reporter,
+): Promise<OnnxFiles> {
+  const external = o.externalData ?? needsExternalData(weights.config);
+  const progress = { maxPositions: o.maxPositions, signal: o.signal, onLayer: (l: number, n: number) => rep.progress('onnx', l + 1, n) };
+  if (!external) {
+    const bytes = await exportOnnx(weights, progress);
+    await writeFile(path, bytes);
+    return { file: path, bytes: bytes.length, dataFile: null };
+  }
+  const dataFile = `${path}.data`;
+  const fh = await open(dataFile, 'w');
+  let dataBytes = 0;
+  try {
+    const model = await exportOnnx(weights, {
+      ...progress,
+      external: {
+        location: basename(dataFile),
+        write: async (chunk) => {
+          await fh.write(chunk);
+          dataBytes += chunk.length;
+        },
+      },
+    });
+    await fh.close();
+    await writeFile(path, model);
+    return { file: path, bytes: model.length + dataBytes, dataFile };
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await rm(dataFile, { force: true });
+    throw e;
+  }
 }

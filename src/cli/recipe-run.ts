@@ -21,7 +21,7 @@ import { MergedWeights } from '../merge/merged-weights';
 import { centroidRouters, randomRouters, type RouterWeights } from '../merge/router-init';
 import { Trainer } from '../model/train/trainer';
 import type { WeightProvider } from '../model/weights';
-import { checkOnnxSize, writeOnnxFile } from './onnx';
+import { writeOnnxFile, type OnnxFiles } from './onnx';
 import type { Reporter } from './output';
 import { alignSources, calibrate, loadSources, type AlignMode, type AlignResult, type Loaded } from './pipeline';
 import { weightsOf, type SourceOptions } from './sources';
@@ -87,7 +87,7 @@ export interface RecipeRunSummary {
   calibration: { windows: number; seqLen: number; contentHash: string } | null;
   alignment: { mode: string; tokens: number; layers: { layer: number; model: number; meanCorrBefore: number; meanCorrAfter: number; fixedPoints: number }[] } | null;
   training: { steps: number; lmLoss: number; auxLoss: number } | null;
-  onnx: { file: string; bytes: number } | null;
+  onnx: OnnxFiles | null;
 }
 
 export async function runRecipe(o: RecipeRunOptions, src: (baseDir: string) => SourceOptions, ctx: StageContext, rep: Reporter): Promise<RecipeRunSummary> {
@@ -141,7 +141,6 @@ export async function runRecipe(o: RecipeRunOptions, src: (baseDir: string) => S
     router: (l) => rw[l],
   });
 
-  if (o.onnx) checkOnnxSize(merged.config);
   let weights: WeightProvider = merged;
   let training: RecipeRunSummary['training'] = null;
   const t = recipe.training;

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../core/cpu-backend';
 import { exportOnnx, ropeTables } from '../core/onnx/transformer-graph';
+import { ExternalData } from '../core/onnx/external-data';
 import { ProtoWriter } from '../core/onnx/proto';
 import { maxAbsDiff } from '../core/testing/compare';
 import { FIXTURES, loadFixture } from '../model/testing/fixtures';
@@ -70,6 +71,34 @@ describe('ONNX export (onnxruntime-web wasm in Node)', () => {
       expect(maxAbsDiff(got, await ours(m.weights, CHECK_TOKENS))).toBeLessThanOrEqual(TOL);
     });
   }
+
+  it('external data: every MoE initializer of 1 KiB or more goes to the data file, 64-byte aligned; same ORT logits', async () => {
+    const m = await tinyMoe('qwen2_moe_shared');
+    const chunks: Uint8Array[] = [];
+    let writes = 0;
+    const model = await exportOnnx(m.weights, {
+      maxPositions: 16,
+      external: { location: 'tiny.onnx.data', write: (c) => { chunks.push(c.slice()); writes++; return Promise.resolve(); } },
+    });
+    const data = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
+    let o = 0;
+    for (const c of chunks) { data.set(c, o); o += c.length; }
+    const inline = await exportOnnx(m.weights, { maxPositions: 16 });
+    expect(model.length).toBeLessThan(inline.length / 4);
+    expect(writes).toBeGreaterThan(m.weights.config.numLayers); // written layer by layer
+    const s = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], externalData: [{ path: 'tiny.onnx.data', data }] });
+    try {
+      const out = await s.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(CHECK_TOKENS.map(BigInt)), [1, CHECK_TOKENS.length]) });
+      expect(maxAbsDiff(out.logits.data as Float32Array, await ortLogits(inline, CHECK_TOKENS))).toBe(0);
+    } finally {
+      await s.release();
+    }
+    const ext = new ExternalData('x.data', 16);
+    expect(ext.place(new Float32Array(3))).toBeNull();
+    expect(ext.place(new Float32Array(5))).toEqual({ location: 'x.data', offset: 0, length: 20 });
+    expect(ext.place(new Float32Array(4))).toEqual({ location: 'x.data', offset: 64, length: 16 });
+    expect(ext.take().map((c) => c.length)).toEqual([20, 44, 16]);
+  });
 
   it('generation through ORT gives the tokens of our engine (greedy and seeded sampling)', async () => {
     const m = await tinyMoe('qwen2_moe_shared');

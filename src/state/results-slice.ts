@@ -9,6 +9,8 @@ export interface ExportConfig {
   model: string;
   dtype: 'f32' | 'bf16';
   format: 'hf' | 'onnx';
+  /** Where it goes: a folder the user picks (where the browser can), or a ZIP to save. */
+  saveTo?: 'folder' | 'zip';
 }
 
 export interface ResultsSlice {

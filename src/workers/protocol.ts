@@ -9,7 +9,7 @@ import type {
   AlignmentSummary, BuiltModel, CalibrationRequest, CalibrationSummary, CkaSummary, DatasetDocuments, DatasetDocumentsRequest,
   DatasetFilesRequest, DatasetListing, DemoCatalog, EvalRow,
   LoadProgress, MergeReport, MergeRequest, PlaygroundRuntime, RestoreRequest, RestoreResult, SourceRef, SourceSummary,
-  StageCacheReport, TokenRouting, TrainRequest, TrainStep, TrainSummary,
+  StageCacheReport, TokenRouting, TrainRequest, TrainStep, TrainSummary, ExportResult, ExportTarget,
 } from './studio-types';
 
 export interface ProgressEvent {
@@ -62,9 +62,14 @@ export interface EngineApi {
     result: { text: string; device?: string };
     progress: { text: string };
   };
+  /**
+   * Export a built model, streamed: into a subfolder of a folder the user picked (its handle
+   * crosses to the worker), or into one ZIP (disk-backed where the browser has the origin-private
+   * file system) returned as a Blob for the UI to save. Absent target: ZIP.
+   */
   exportModel: {
-    params: { model: string; dtype: 'f32' | 'bf16'; format: 'hf' | 'onnx' };
-    result: { name: string; zip: ArrayBuffer };
+    params: { model: string; dtype: 'f32' | 'bf16'; format: 'hf' | 'onnx'; target?: ExportTarget };
+    result: ExportResult;
     progress: ProgressEvent;
   };
   /** Bytes held by the download cache, and clearing it. */

@@ -268,3 +268,15 @@ export interface StageCacheReport {
 
 /** Who generates in the playground: our engine, or onnxruntime-web on the ONNX export (wasm or WebGPU). */
 export type PlaygroundRuntime = 'engine' | 'ort-wasm' | 'ort-webgpu';
+
+/** Where an export goes: a folder the user picked (File System Access API), or one ZIP. */
+export type ExportTarget = { kind: 'folder'; dir: FileSystemDirectoryHandle } | { kind: 'zip' };
+
+/** What an export wrote: `folder` (the subfolder's name) or `zip` (the archive to save). */
+export interface ExportResult {
+  name: string;
+  files: number;
+  bytes: number;
+  folder?: string;
+  zip?: Blob;
+}

@@ -25,7 +25,8 @@ export const merge: Command = {
   --max-shard-mb N       largest safetensors shard (default 2000)
   --probe auto|moments|streamed  alignment memory strategy (default auto)
   --chunk-windows N      calibration windows per forward pass (default 8)
-  --onnx                 also write the merged model as DIR/model.onnx (f32; under 2 GiB of weights)
+  --onnx                 also write the merged model as DIR/model.onnx (f32; weights over 2 GiB in
+                         DIR/model.onnx.data)
   --max-positions N      with --onnx: longest sequence the ONNX model takes (default 2048)
 `,
   options: { out: {}, force: { kind: 'switch' }, dtype: {}, 'max-shard-mb': {}, probe: {}, 'chunk-windows': {}, onnx: { kind: 'switch' }, 'max-positions': {} },

@@ -4,6 +4,7 @@
  * webgpu operator sets at opset 17). Constants are deduplicated by value so that, e.g., the
  * shape [-1] appears once however many Reshapes use it.
  */
+import type { ExternalData } from './external-data';
 import { DataType, modelProto, type AttributeValue, type NodeValue, type TensorValue, type ValueInfo } from './proto';
 
 export class GraphBuilder {
@@ -12,7 +13,8 @@ export class GraphBuilder {
   private readonly constants = new Map<string, string>();
   private counter = 0;
 
-  constructor(readonly name = 'main') {}
+  /** `external`: where large weights go instead of the model (ONNX external data). */
+  constructor(readonly name = 'main', private readonly external: ExternalData | null = null) {}
 
   private fresh(hint: string): string {
     return `${hint}_${this.counter++}`;
@@ -36,7 +38,9 @@ export class GraphBuilder {
 
   /** A named f32 initializer (weights); returns its name. */
   weight(name: string, dims: readonly number[], data: Float32Array): string {
-    this.initializers.push({ name, dims, dataType: DataType.FLOAT, data });
+    const external = this.external?.place(data);
+    if (external) this.initializers.push({ name, dims, dataType: DataType.FLOAT, data: new Float32Array(0), external });
+    else this.initializers.push({ name, dims, dataType: DataType.FLOAT, data });
     return name;
   }
 

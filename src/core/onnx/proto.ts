@@ -4,8 +4,9 @@
  * ValueInfoProto (+ TypeProto.Tensor, TensorShapeProto). Field numbers follow onnx/onnx.proto
  * (IR version 8, default-domain opset 17). Tensors are stored as raw little-endian bytes
  * (raw_data); repeated int64 fields are written unpacked, which every protobuf parser accepts.
- * Messages are built bottom-up as byte arrays; the whole model is one buffer (< 2 GiB, protobuf's
- * limit: larger models need ONNX external data, not written here).
+ * Messages are built bottom-up as byte arrays; the model is one buffer, which protobuf limits to
+ * 2 GiB: larger weights go to an external data file (TensorProto external_data / data_location,
+ * ./external-data.ts), as the ONNX spec allows.
  */
 
 const VARINT = 0;
@@ -98,19 +99,38 @@ export class ProtoWriter {
 
 export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
 
+/** Where a tensor's raw bytes are in the external data file (ONNX external_data keys). */
+export interface ExternalRef {
+  location: string;
+  offset: number;
+  length: number;
+}
+
 export interface TensorValue {
   name: string;
   dims: readonly number[];
   dataType: DataTypeId;
+  /** The values; ignored (may be empty) when `external` says where they are. */
   data: TensorData;
+  external?: ExternalRef;
 }
 
-/** TensorProto: dims = 1, data_type = 2, name = 8, raw_data = 9. */
+/**
+ * TensorProto: dims = 1, data_type = 2, name = 8, raw_data = 9, external_data = 13
+ * (StringStringEntryProto: key 1, value 2), data_location = 14 (EXTERNAL = 1).
+ */
 export function tensorProto(t: TensorValue): ProtoWriter {
   const w = new ProtoWriter();
   for (const d of t.dims) w.int(1, d);
   w.int(2, t.dataType);
   w.string(8, t.name);
+  if (t.external) {
+    const { location, offset, length } = t.external;
+    for (const [k, v] of [['location', location], ['offset', String(offset)], ['length', String(length)]]) {
+      w.message(13, new ProtoWriter().string(1, k).string(2, v));
+    }
+    return w.int(14, 1);
+  }
   const d = t.data;
   const raw = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
   // raw_data is little-endian, which typed arrays are on every platform browsers and Node run on.

@@ -21,6 +21,7 @@ import { ropeTable } from '../ref/rope';
 import type { ModelConfig } from '../../model/config';
 import type { WeightProvider } from '../../model/weights';
 import { hfFfnNames, hfRouterName, sharedGateName } from '../export/hf-tensors';
+import { ExternalData } from './external-data';
 import { GraphBuilder } from './graph-builder';
 import { DataType } from './proto';
 
@@ -30,6 +31,12 @@ export interface OnnxExportOptions {
   signal?: AbortSignal;
   /** Called per layer with (layer, numLayers). */
   onLayer?: (layer: number, numLayers: number) => void;
+  /**
+   * Write weights of at least `minBytes` (default 1 KiB) to an external data file named
+   * `location` (relative to the .onnx) through `write`, called in file order after each layer;
+   * the returned model then holds only the graph and small tensors. Needed above 2 GiB.
+   */
+  external?: { location: string; write: (chunk: Uint8Array) => Promise<void>; minBytes?: number };
 }
 
 /** cos and sin tables [maxPositions, headDim], both halves equal (HF rotate_half convention). */
@@ -152,7 +159,11 @@ export async function exportOnnx(wp: WeightProvider, opts: OnnxExportOptions = {
   const cfg = wp.config;
   if (cfg.moe && cfg.moe.sparseLayers.some((s) => !s)) throw new InvalidArgumentError('mixed dense/MoE layers are not exported to ONNX yet.');
   const maxPositions = opts.maxPositions ?? 2048;
-  const g = new GraphBuilder('symphony_decoder');
+  const ext = opts.external ? new ExternalData(opts.external.location, opts.external.minBytes) : null;
+  const flush = async (): Promise<void> => {
+    if (ext && opts.external) for (const chunk of ext.take()) await opts.external.write(chunk);
+  };
+  const g = new GraphBuilder('symphony_decoder', ext);
   const ids = g.reshape('input_ids', [-1]);
   const shape = g.op1('Shape', ['input_ids']);
   const tVec = g.slice(shape, 0, 1, 2);
@@ -176,11 +187,13 @@ export async function exportOnnx(wp: WeightProvider, opts: OnnxExportOptions = {
     const h2 = rmsnorm(c, mid, await w(c, `model.layers.${l}.post_attention_layernorm.weight`));
     const f = cfg.moe?.sparseLayers[l] ? await moe(c, l, h2) : await ffn(c, h2, hfFfnNames(cfg, l, 'dense'));
     x = g.add(mid, f);
+    await flush();
     opts.onLayer?.(l, cfg.numLayers);
   }
   const y = rmsnorm(c, x, await w(c, 'model.norm.weight'));
   const head = cfg.tieWordEmbeddings ? embed : await w(c, 'lm_head.weight');
   g.opNamed('Unsqueeze', [g.linear(y, head), g.ints([0])], ['logits']);
+  await flush();
   return g.toModel(
     [{ name: 'input_ids', elemType: DataType.INT64, shape: [1, 'sequence_length'] }],
     [{ name: 'logits', elemType: DataType.FLOAT, shape: [1, 'sequence_length', cfg.vocabSize] }],

@@ -1,32 +1,17 @@
 /**
  * Browser export targets. With the File System Access API the user picks a folder
- * (showDirectoryPicker) and every file is streamed into it through createWritable(). Where that
+ * (showDirectoryPicker, in the UI: src/ui/export/save.ts) and every file is streamed into it
+ * through createWritable(), in the engine worker. Where that
  * API is missing (Firefox, Safari) the export becomes one uncompressed ZIP: its bytes go to a file
  * in the origin-private file system when available (disk-backed, so memory stays bounded by one
  * tensor) or else to Blob parts (browsers spill large blobs to disk), and the finished archive is
  * handed to the user as a download. Also the reverse: an OpenFile over a picked folder for
  * re-import.
  */
-import { InvalidArgumentError } from '../../core/errors';
 import type { ByteSink } from '../../core/formats/safetensors-writer';
 import type { RangeReader } from '../../core/formats/range-reader';
 import type { OpenFile } from '../../core/formats/safetensors-index';
 import { checkFileName, zipSink, type ExportSink, type FileSink } from '../../core/export/sink';
-
-interface DirectoryPickerWindow {
-  showDirectoryPicker?: (opts?: { mode?: 'read' | 'readwrite'; id?: string }) => Promise<FileSystemDirectoryHandle>;
-}
-
-/** Whether the user can pick a folder to export into. */
-export function canPickFolder(): boolean {
-  return typeof (globalThis as DirectoryPickerWindow).showDirectoryPicker === 'function';
-}
-
-export async function pickExportFolder(): Promise<FileSystemDirectoryHandle> {
-  const pick = (globalThis as DirectoryPickerWindow).showDirectoryPicker;
-  if (!pick) throw new InvalidArgumentError('This browser cannot write to a folder; export as a ZIP download instead.');
-  return pick({ mode: 'readwrite', id: 'symphony-export' });
-}
 
 /** Stream every file into a directory handle (File System Access API or the origin-private file system). */
 export function directorySink(dir: FileSystemDirectoryHandle): ExportSink {

@@ -1,12 +1,13 @@
 /**
  * Stage 8, Export: write a built model as a Hugging Face checkpoint (config.json, tokenizer,
- * safetensors, loadable by stock transformers) or as ONNX, zipped, and save it.
+ * safetensors, loadable by stock transformers) or as ONNX, streamed by the engine worker into a
+ * folder the user picks (File System Access API) or into a ZIP that is then saved.
  */
 import { useState } from 'react';
 import { useStudio } from '../../state/store';
 import type { ExportConfig } from '../../state/results-slice';
 import { Card, Field, InlineError, Needs, ProgressBar, RunButton } from '../components/common';
-import { saveZip } from '../export/save';
+import { canPickFolder, pickExportFolder, saveZip } from '../export/save';
 import { formatBytes } from '../format';
 import { engine } from '../engine';
 import { progressTo, runTask } from '../tasks';
@@ -18,14 +19,30 @@ export function ExportPanel() {
   const set = useStudio.getState().setExportConfig;
   const [saveError, setSaveError] = useState<string | null>(null);
 
-  const run = () => {
-    const params = { ...useStudio.getState().exportConfig };
+  const folderOk = canPickFolder();
+  const saveTo = folderOk ? cfg.saveTo ?? 'folder' : 'zip';
+  const run = async () => {
+    const { saveTo: _, ...params } = useStudio.getState().exportConfig;
     setSaveError(null);
-    void runTask('export', (signal) => engine().call('exportModel', params, { signal, onProgress: progressTo('export') }), {
+    let dir: FileSystemDirectoryHandle | null = null;
+    if (saveTo === 'folder') {
+      try {
+        dir = await pickExportFolder();
+      } catch (e) {
+        setSaveError(e instanceof Error ? e.message : String(e));
+        return;
+      }
+      if (!dir) return; // dialog cancelled
+    }
+    const target = dir ? { kind: 'folder' as const, dir } : { kind: 'zip' as const };
+    void runTask('export', (signal) => engine().call('exportModel', { ...params, target }, { signal, onProgress: progressTo('export') }), {
       stage: 'export',
       onDone: (r) => {
+        const done = (savedAs: string) => useStudio.getState().setLastExport({ name: r.name, bytes: r.bytes, savedAs });
+        if (r.folder && dir) return done(`${r.files} files written to ${dir.name}/${r.folder}`);
+        if (!r.zip) return setSaveError('The export returned no archive.');
         saveZip(r.name, r.zip).then(
-          (how) => useStudio.getState().setLastExport({ name: r.name, bytes: r.zip.byteLength, savedAs: how ?? 'not saved (dialog cancelled): export again to save' }),
+          (how) => done(how ?? 'not saved (dialog cancelled): export again to save'),
           (e: unknown) => setSaveError(e instanceof Error ? e.message : String(e)),
         );
       },
@@ -50,6 +67,7 @@ export function ExportPanel() {
             </select>
           </Field>
         </div>
+        <span className="field-label">format</span>
         <div role="radiogroup" aria-label="Format" className="choices">
           <label className="choice">
             <input type="radio" name="format" checked={cfg.format === 'hf'} onChange={() => set({ format: 'hf' })} />
@@ -60,8 +78,19 @@ export function ExportPanel() {
             <span><strong>ONNX</strong> <span className="muted small">one graph for onnxruntime (web or native)</span></span>
           </label>
         </div>
+        <span className="field-label" style={{ marginTop: 8 }}>save to</span>
+        <div role="radiogroup" aria-label="Save to" className="choices">
+          <label className="choice">
+            <input type="radio" name="save-to" checked={saveTo === 'folder'} disabled={!folderOk} onChange={() => set({ saveTo: 'folder' })} data-testid="save-to-folder" />
+            <span><strong>a folder</strong> <span className="muted small">{folderOk ? 'you pick; files are written into it as they are made' : 'not available in this browser (File System Access API)'}</span></span>
+          </label>
+          <label className="choice">
+            <input type="radio" name="save-to" checked={saveTo === 'zip'} onChange={() => set({ saveTo: 'zip' })} data-testid="save-to-zip" />
+            <span><strong>a ZIP file</strong> <span className="muted small">built on disk, then saved or downloaded</span></span>
+          </label>
+        </div>
         <div className="row">
-          <RunButton k="export" label="Export" onRun={run} disabled={!cfg.model} />
+          <RunButton k="export" label={saveTo === 'folder' ? 'Export to a folder…' : 'Export'} onRun={() => void run()} disabled={!cfg.model} />
           <ProgressBar k="export" />
         </div>
         <InlineError k="export" />

@@ -1,16 +1,20 @@
 /**
- * Export-stage handler. The HF export (Qwen2-MoE / Mixtral, FORMATS.md)
- * or the ONNX export is streamed into an uncompressed ZIP in memory and handed to the UI, which
- * saves it to a folder (File System Access API) or as a download.
+ * Export-stage handler. The HF export (Qwen2-MoE / Mixtral, FORMATS.md) or the ONNX export is
+ * streamed tensor by tensor into a folder the user picked (a subfolder `symphony-<model>` of it,
+ * through the File System Access API's directory handle) or into one uncompressed ZIP, which
+ * lives in the origin-private file system where the browser has it (disk, not memory) and goes
+ * back to the UI as a Blob to save. Models over one ONNX file's 2 GiB get external data.
  */
 import { InvalidArgumentError } from '../../core/errors';
 import { exportHf } from '../../core/export/hf-export';
-import { zipSink } from '../../core/export/sink';
+import type { ExportSink, FileSink } from '../../core/export/sink';
+import { needsExternalData } from '../../core/onnx/external-data';
 import { exportOnnx } from '../../core/onnx/transformer-graph';
-import { memorySink } from '../../core/formats/safetensors-writer';
+import { directorySink, zipDownloadSink } from '../../io/export/browser-sinks';
 import { defaultRecipe, type Recipe } from '../../core/recipe/recipe';
 import type { HandlerContext } from '../rpc';
 import type { ProgressEvent } from '../protocol';
+import type { ExportResult, ExportTarget } from '../studio-types';
 import type { StudioSession } from './state';
 
 /** The recipe of a built model: what the session actually used (sources, roles, calibration,
@@ -46,19 +50,44 @@ function recipeOf(s: StudioSession, model: string, dtype: 'f32' | 'bf16', format
   return r;
 }
 
+/** Counts the files and bytes that pass through a sink. */
+function counted(inner: ExportSink): { sink: ExportSink; files: () => number; bytes: () => number } {
+  let files = 0;
+  let bytes = 0;
+  const sink: ExportSink = {
+    async file(name) {
+      const f = await inner.file(name);
+      files++;
+      return { write: (c) => ((bytes += c.length), f.write(c)), close: () => f.close() };
+    },
+    finish: () => inner.finish(),
+  };
+  return { sink, files: () => files, bytes: () => bytes };
+}
+
 export async function exportModel(
-  s: StudioSession, p: { model: string; dtype: 'f32' | 'bf16'; format: 'hf' | 'onnx' }, ctx: HandlerContext<ProgressEvent>,
-): Promise<{ name: string; zip: ArrayBuffer }> {
+  s: StudioSession, p: { model: string; dtype: 'f32' | 'bf16'; format: 'hf' | 'onnx'; target?: ExportTarget }, ctx: HandlerContext<ProgressEvent>,
+): Promise<ExportResult> {
   const m = s.requireModel(p.model);
   const anchor = s.sources[m.sourceIndex ?? s.anchor];
+  if (p.format === 'onnx' && p.dtype !== 'f32') throw new InvalidArgumentError('The ONNX export is f32 only; choose f32.');
   const folder = `symphony-${p.model.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
-  const out = memorySink();
-  const sink = zipSink(out, folder);
+  let zip: Blob | null = null;
+  const target = p.target ?? { kind: 'zip' };
+  const inner = target.kind === 'folder'
+    ? directorySink(await target.dir.getDirectoryHandle(folder, { create: true }))
+    : await zipDownloadSink(folder, (b) => void (zip = b));
+  const { sink, files: fileCount, bytes } = counted(inner);
   const files = Object.entries(anchor.checkpoint.tokenizerFiles).map(([name, text]) => ({ name, bytes: new TextEncoder().encode(text) }));
+  const progress = (l: number, n: number): void => ctx.progress({ stage: 'export', done: l + 1, total: n });
   if (p.format === 'onnx') {
-    if (p.dtype !== 'f32') throw new InvalidArgumentError('The ONNX export is f32 only; choose f32.');
-    const bytes = await exportOnnx(m.weights, { signal: ctx.signal, onLayer: (l, n) => ctx.progress({ stage: 'export', done: l + 1, total: n }) });
-    for (const f of [{ name: 'model.onnx', bytes }, ...files]) {
+    // Over one protobuf file's 2 GiB the weights stream into model.onnx.data first (ONNX external data).
+    let data: FileSink | null = null;
+    if (needsExternalData(m.weights.config)) data = await sink.file('model.onnx.data');
+    const external = data ? { location: 'model.onnx.data', write: (c: Uint8Array) => data.write(c) } : undefined;
+    const model = await exportOnnx(m.weights, { signal: ctx.signal, onLayer: progress, external });
+    await data?.close();
+    for (const f of [{ name: 'model.onnx', bytes: model }, ...files]) {
       const fs = await sink.file(f.name);
       await fs.write(f.bytes);
       await fs.close();
@@ -76,9 +105,11 @@ export async function exportModel(
       card: { baseModels: s.sources.map((x) => x.summary.id), revisions: s.sources.map((x) => x.summary.revision), experts: s.experts, metrics },
       signal: ctx.signal,
       onProgress: (e) => ctx.progress({ stage: 'export', done: e.bytesWritten, total: e.totalBytes, message: e.file }),
-    });
+    }); // finishes the sink itself
   }
-  await sink.finish();
-  const bytes = out.bytes();
-  return { name: `${folder}.zip`, zip: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+  if (p.format === 'onnx') await sink.finish();
+  if (target.kind === 'folder') return { name: folder, folder, files: fileCount(), bytes: bytes() };
+  const blob = zip as Blob | null;
+  if (!blob) throw new Error('the ZIP export produced no archive');
+  return { name: `${folder}.zip`, zip: blob, files: fileCount(), bytes: blob.size };
 }

@@ -76,7 +76,7 @@ describe('stage cache: a reload continues from the finished stages', () => {
     // Evaluate and export on the restored engine, then a third engine also gets the evaluation.
     const ev = await b.evaluate!({ models: ['symphony'], heldOut: false, tokensPerDomain: 64 }, ctx());
     const ex = await b.exportModel!({ model: 'symphony', dtype: 'f32', format: 'hf' }, ctx());
-    expect([...new Uint8Array(ex.zip, 0, 2)]).toEqual([0x50, 0x4b]);
+    expect([...new Uint8Array(await ex.zip!.slice(0, 2).arrayBuffer())]).toEqual([0x50, 0x4b]);
     const d = engine(store);
     await loaded(d);
     const rd = await d.restore!(RESTORE, ctx());

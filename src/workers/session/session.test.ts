@@ -74,10 +74,12 @@ describe('studio session on the demo (CPU)', () => {
     expect(Number.isFinite(tr.heldOutLossAfter)).toBe(true);
     const ex = await e.exportModel!({ model: 'symphony', dtype: 'f32', format: 'hf' }, noCtx());
     expect(ex.name).toBe('symphony-symphony.zip');
-    const head = new Uint8Array(ex.zip, 0, 4);
-    expect([...head]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+    const zipBytes = new Uint8Array(await ex.zip!.arrayBuffer());
+    expect([...zipBytes.subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+    expect([ex.bytes, ex.files]).toEqual([zipBytes.length, expect.any(Number) as number]);
+    expect(ex.files).toBeGreaterThanOrEqual(5); // config, generation config, weights, tokenizer, card, recipe, ...
     // The recipe inside the export records what was actually built and trained.
-    const zipText = new TextDecoder('latin1').decode(new Uint8Array(ex.zip));
+    const zipText = new TextDecoder('latin1').decode(zipBytes);
     const start = zipText.indexOf('{', zipText.indexOf('recipe.json'));
     const recipe = JSON.parse(zipText.slice(start, zipText.indexOf('\n}', start) + 2)) as { moe: { topK: number }; training: { steps: number; lr: number }; router: { init: string } };
     expect(recipe.moe.topK).toBe(2);
