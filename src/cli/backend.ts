@@ -47,8 +47,17 @@ const cpu = (why: string): ChosenBackend => ({
   trainBackend: () => Promise.resolve(new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>),
 });
 
+/**
+ * One SIMD backend and one adapter probe per process. Creating the kernel heap (a large
+ * WebAssembly memory reservation) right after each probe had released a Dawn instance crashed the
+ * process now and then in the CLI tests, which run many commands in one process ("The futex
+ * facility returned an unexpected error code"); probing once and keeping one backend avoids both.
+ */
+let simdOnce: Promise<SimdCpuBackend> | null = null;
+let softwareOnly: string | null = null;
+
 async function cpuSimd(why: string): Promise<ChosenBackend> {
-  const b = await SimdCpuBackend.create();
+  const b = await (simdOnce ??= SimdCpuBackend.create());
   return {
     backend: b as unknown as ComputeBackend<BackendTensor>, name: 'cpu-simd', description: `${b.describe()}${why ? ` (${why})` : ''}`,
     close: () => undefined, trainBackend: () => Promise.resolve(new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>),
@@ -63,12 +72,14 @@ export async function chooseBackend(kind: BackendKind, say: (line: string) => vo
   if (kind === 'cpu') chosen = cpu('--backend cpu');
   else if (kind === 'cpu-simd') chosen = await cpuSimd('--backend cpu-simd');
   else if (kind === 'webgpu') chosen = await webgpu();
+  else if (softwareOnly) chosen = await bestCpu(softwareOnly);
   else {
     try {
       const g = await webgpu();
       if (g.fallback) {
         g.close();
-        chosen = await bestCpu(`only a software GPU adapter was found (${g.description.slice(10)}); --backend webgpu forces it`);
+        softwareOnly = `only a software GPU adapter was found (${g.description.slice(10)}); --backend webgpu forces it`;
+        chosen = await bestCpu(softwareOnly);
       } else chosen = g;
     } catch (e) {
       chosen = await bestCpu(`no WebGPU adapter: ${(e instanceof Error ? e.message : String(e)).split('.')[0]}`);
