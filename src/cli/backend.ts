@@ -42,9 +42,11 @@ async function webgpu(): Promise<ChosenBackend & { fallback: boolean }> {
   };
 }
 
+/** The CPU backends train on the CPU reference trainer (f64). */
+const cpuTrainer = (): Promise<TrainBackend<BackendTensor>> => Promise.resolve(new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>);
+
 const cpu = (why: string): ChosenBackend => ({
-  backend: new CpuBackend(), name: 'cpu', description: `cpu${why ? ` (${why})` : ''}`, close: () => undefined,
-  trainBackend: () => Promise.resolve(new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>),
+  backend: new CpuBackend(), name: 'cpu', description: `cpu${why ? ` (${why})` : ''}`, close: () => undefined, trainBackend: cpuTrainer,
 });
 
 /**
@@ -60,7 +62,7 @@ async function cpuSimd(why: string): Promise<ChosenBackend> {
   const b = await (simdOnce ??= SimdCpuBackend.create());
   return {
     backend: b as unknown as ComputeBackend<BackendTensor>, name: 'cpu-simd', description: `${b.describe()}${why ? ` (${why})` : ''}`,
-    close: () => undefined, trainBackend: () => Promise.resolve(new CpuTrainBackend() as unknown as TrainBackend<BackendTensor>),
+    close: () => undefined, trainBackend: cpuTrainer,
   };
 }
 

@@ -2,7 +2,6 @@
 // routing, KV-cache generation), and a device lost mid-forward surfacing as DeviceLostError
 // with the stage re-runnable on a fresh device.
 import { describe, expect, it } from 'vitest';
-import type { BackendTensor } from '../core/backend';
 import { CpuBackend } from '../core/cpu-backend';
 import { maxAbsDiff } from '../core/testing/compare';
 import type { GpuContext } from '../gpu/context';
@@ -12,6 +11,7 @@ import { acquireNodeGpu } from '../gpu/node';
 import { useNodeGpu } from '../gpu/testing/node-gpu';
 import { WebGpuBackend } from '../gpu/webgpu-backend';
 import { generate } from './generate';
+import { decodeMaxDiff } from './testing/decode';
 import { FIXTURES, loadFixture } from './testing/fixtures';
 import { Transformer } from './transformer';
 
@@ -56,20 +56,8 @@ describe('WebGPU engine matches the CPU engine', () => {
       const fx = loadFixture(name);
       const ids = Int32Array.from(fx.sequences[0].tokens);
       const full = (await new Transformer(new CpuBackend(), fx.weights).logits(ids)).logits;
-      const V = fx.weights.config.vocabSize;
-      const decode = async <T extends BackendTensor>(tf: Transformer<T>): Promise<number> => {
-        const cache = tf.newCache();
-        let worst = 0;
-        for (let i = 0; i < ids.length; i++) {
-          const row = await tf.nextLogits(ids.subarray(i, i + 1), cache);
-          worst = Math.max(worst, maxAbsDiff(row, full.subarray(i * V, (i + 1) * V)));
-        }
-        tf.releaseCache(cache);
-        tf.dispose();
-        return worst;
-      };
-      expect(await decode(new Transformer(new CpuBackend(), fx.weights)), `${name} cpu`).toBeLessThanOrEqual(1e-3);
-      expect(await decode(new Transformer(new WebGpuBackend(ctx), fx.weights, { keepLayers: true })), `${name} webgpu`).toBeLessThanOrEqual(1e-3);
+      expect(await decodeMaxDiff(new Transformer(new CpuBackend(), fx.weights), ids, full), `${name} cpu`).toBeLessThanOrEqual(1e-3);
+      expect(await decodeMaxDiff(new Transformer(new WebGpuBackend(ctx), fx.weights, { keepLayers: true }), ids, full), `${name} webgpu`).toBeLessThanOrEqual(1e-3);
       expect(ctx.pool.stats().live).toBe(0);
     });
   }

@@ -17,7 +17,7 @@ import { rowBlocks, rowsOf } from '../formats/tensor-rows';
 import { serializeRecipe, type Recipe } from '../recipe/recipe';
 import type { WeightProvider } from '../../model/weights';
 import { buildHfConfig, stableJson } from './hf-config';
-import { exportedModelConfig, hfTensorPlan, type PlannedHfTensor } from './hf-tensors';
+import { exportedModelConfig, hfTensorPlan, numel, planElements, type PlannedHfTensor } from './hf-tensors';
 import { modelCard, type ModelCardInput } from './model-card';
 import { PERMUTATIONS_FILE, permutationsChecksum, serializePermutations, type Permutations } from './permutations';
 import { checkFileName, writeFile, type ExportSink } from './sink';
@@ -61,7 +61,6 @@ export interface HfExportSummary {
 }
 
 const GENERATED = new Set(['config.json', SAFETENSORS_INDEX_FILE, RECIPE_FILE, PERMUTATIONS_FILE, 'README.md']);
-const numel = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 export async function exportHf(sink: ExportSink, opts: HfExportOptions): Promise<HfExportSummary> {
   const dtype: Dtype = opts.dtype ?? 'F32';
@@ -69,7 +68,7 @@ export async function exportHf(sink: ExportSink, opts: HfExportOptions): Promise
   const { config, zeroShared } = exportedModelConfig(opts.weights.config);
   const plan = hfTensorPlan(config, zeroShared);
   const shards = planShards(plan, dtype, opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES);
-  const tensorBytes = plan.reduce((a, t) => a + numel(t.shape) * DTYPE_BYTES[dtype], 0);
+  const tensorBytes = planElements(plan) * DTYPE_BYTES[dtype];
   const totalBytes = tensorBytes;
   const written: HfExportSummary['files'] = [];
   let bytesWritten = 0;

@@ -49,6 +49,12 @@ export function hfRouterName(cfg: ModelConfig, l: number): string {
 
 export const sharedGateName = (l: number): string => `model.layers.${l}.mlp.shared_expert_gate.weight`;
 
+/** Elements of a tensor of this shape. */
+export const numel = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** Elements of every tensor of a plan together. */
+export const planElements = (plan: readonly PlannedHfTensor[]): number => plan.reduce((a, t) => a + numel(t.shape), 0);
+
 /** Every tensor of the exported checkpoint, in write order. `cfg` is the exported config. */
 export function hfTensorPlan(cfg: ModelConfig, zeroShared = false): PlannedHfTensor[] {
   const H = cfg.hiddenSize;

@@ -6,7 +6,7 @@
  * are not all held at once and the .onnx itself stays small however large the model.
  */
 import type { ModelConfig } from '../../model/config';
-import { exportedModelConfig, hfTensorPlan } from '../export/hf-tensors';
+import { exportedModelConfig, hfTensorPlan, planElements } from '../export/hf-tensors';
 import type { ExternalRef } from './proto';
 
 const ALIGN = 64;
@@ -51,7 +51,7 @@ export const ONNX_MAX_WEIGHT_BYTES = 2 ** 31 - 64 * 2 ** 20;
 /** Bytes of the model's weights in f32 (what the ONNX export writes). */
 export function onnxWeightBytes(cfg: ModelConfig): number {
   const { config } = exportedModelConfig(cfg);
-  return hfTensorPlan(config).reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1) * 4, 0);
+  return planElements(hfTensorPlan(config)) * 4;
 }
 
 /** Whether a model of this config needs external data (its f32 weights exceed one ONNX file). */

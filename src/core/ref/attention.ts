@@ -12,7 +12,8 @@ import type { AttentionOptions } from '../backend';
 
 export const ATTENTION_TILE = 32;
 
-function keyRange(i: number, tk: number, o: AttentionOptions): [number, number] {
+/** The keys [lo, hi] query row i sees (causal, sliding window); empty when hi < lo. */
+export function keyRange(i: number, tk: number, o: AttentionOptions): [number, number] {
   const pos = o.queryOffset + i;
   const hi = Math.min(pos, tk - 1);
   const lo = o.slidingWindow ? Math.max(0, pos - o.slidingWindow + 1) : 0;

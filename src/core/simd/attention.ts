@@ -7,13 +7,12 @@
  *   (about 2M floats), not the online softmax of the reference, since the CPU has the memory.
  */
 import type { AttentionOptions } from '../backend';
-import { headLayout } from '../ref/attention';
+import { headLayout, keyRange } from '../ref/attention';
 import type { WasmHeap } from './heap';
-import { columnBlock } from './gemm-kernel';
+import { columnBlock, pad4 } from './gemm-kernel';
 
 export type Gemm = (x: number, w: number, y: number, m: number, k: number, n: number, jb: number) => void;
 
-const pad4 = (k: number): number => Math.ceil(k / 4) * 4;
 const SCORE_BLOCK = 1 << 21;
 
 export function simdAttention(
@@ -61,10 +60,7 @@ export function simdAttention(
         const p = heap.f32(po, m * tkp);
         p.fill(0);
         for (let row = 0; row < m; row++) {
-          const i = i0 + (row % rows);
-          const pos = o.queryOffset + i;
-          const hi = Math.min(pos, tk - 1);
-          const lo = o.slidingWindow ? Math.max(0, pos - o.slidingWindow + 1) : 0;
+          const [lo, hi] = keyRange(i0 + (row % rows), tk, o);
           if (hi < lo) continue;
           const sr = row * kEnd;
           const pr = row * tkp;

@@ -165,10 +165,20 @@ function siluMulFunction(): FuncBuilder {
   return f;
 }
 
-/** The kernel module's bytes; `fused` uses relaxed SIMD's multiply-add. */
+const built = new Map<boolean, Uint8Array<ArrayBuffer>>();
+
+/** The kernel module's bytes (made once per variant); `fused` uses relaxed SIMD's multiply-add. */
 export function gemmModuleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
-  return moduleBytes([{ name: 'gemm', fn: gemmFunction(fused) }, { name: 'siluMul', fn: siluMulFunction() }]);
+  let bytes = built.get(fused);
+  if (!bytes) {
+    bytes = moduleBytes([{ name: 'gemm', fn: gemmFunction(fused) }, { name: 'siluMul', fn: siluMulFunction() }]);
+    built.set(fused, bytes);
+  }
+  return bytes;
 }
+
+/** k rounded up to the kernel's step of 4 (rows of x and w are padded with zeros to it). */
+export const pad4 = (k: number): number => Math.ceil(k / 4) * 4;
 
 /** Columns per block: as many rows of w as fit in about 96 KiB (at least one tile). */
 export function columnBlock(k: number, n: number): number {

@@ -18,11 +18,12 @@ export class WasmHeap {
   private readonly sizes = new Map<number, number>();
   /** Free blocks below `top`, sorted by offset. */
   private free: { off: number; size: number }[] = [];
+  private readonly maxPages: number;
 
   /** `maxBytes`: the most the memory may grow to (default 4 GiB, 32-bit WebAssembly's limit). */
   constructor(initialBytes = 16 << 20, maxBytes = MAX_PAGES * PAGE) {
-    const maximum = Math.min(MAX_PAGES, Math.ceil(maxBytes / PAGE));
-    this.memory = new WebAssembly.Memory({ initial: Math.min(maximum, Math.ceil(initialBytes / PAGE)), maximum });
+    this.maxPages = Math.min(MAX_PAGES, Math.ceil(maxBytes / PAGE));
+    this.memory = new WebAssembly.Memory({ initial: Math.min(this.maxPages, Math.ceil(initialBytes / PAGE)), maximum: this.maxPages });
   }
 
   /** Bytes handed out and not yet freed. */
@@ -51,27 +52,31 @@ export class WasmHeap {
     const off = this.top;
     const end = off + size;
     if (end > this.memory.buffer.byteLength) {
-      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
-      const want = Math.max(pages, Math.ceil(this.memory.buffer.byteLength / PAGE / 4));
       const have = this.memory.buffer.byteLength / PAGE;
-      try {
-        this.memory.grow(Math.min(Math.max(want, pages), MAX_PAGES - have));
-      } catch {
-        try {
-          this.memory.grow(pages);
-        } catch {
-          throw new SimdMemoryError(
-            `The CPU kernels' memory cannot grow to ${(end / 2 ** 20).toFixed(0)} MiB (it holds ${(this.usedBytes / 2 ** 20).toFixed(0)} MiB). ` +
-            'Use a smaller model or the WebGPU backend.',
-            { requestedBytes: bytes, usedBytes: this.usedBytes },
-          );
-        }
+      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+      // Grow by a quarter at least (fewer, larger steps), up to the maximum; where the browser
+      // refuses that much, by exactly what is needed.
+      const grown = have + pages <= this.maxPages && (this.tryGrow(Math.min(Math.max(pages, Math.ceil(have / 4)), this.maxPages - have)) || this.tryGrow(pages));
+      if (!grown) {
+        throw new SimdMemoryError(
+          `The CPU kernels' memory cannot grow to ${(end / 2 ** 20).toFixed(0)} MiB (it holds ${(this.usedBytes / 2 ** 20).toFixed(0)} MiB). ` +
+          'Use a smaller model or the WebGPU backend.',
+          { requestedBytes: bytes, usedBytes: this.usedBytes },
+        );
       }
-      if (end > this.memory.buffer.byteLength) throw new SimdMemoryError(`The CPU kernels' memory cannot hold ${bytes} more bytes.`, { requestedBytes: bytes });
     }
     this.top = end;
     this.sizes.set(off, size);
     return off;
+  }
+
+  private tryGrow(pages: number): boolean {
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Return a block from `alloc`. */

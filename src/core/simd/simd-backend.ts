@@ -13,9 +13,9 @@
 import type { AttentionOptions, NllOptions } from '../backend';
 import { CpuBackend, CpuTensor } from '../cpu-backend';
 import { InvalidArgumentError } from '../errors';
-import { DEFAULT_VOCAB_CHUNK } from '../ref/crossentropy';
+import { ChunkedNll, DEFAULT_VOCAB_CHUNK } from '../ref/crossentropy';
 import { simdAttention, type Gemm } from './attention';
-import { columnBlock, gemmModuleBytes } from './gemm-kernel';
+import { columnBlock, gemmModuleBytes, pad4 } from './gemm-kernel';
 import { SimdMemoryError, WasmHeap } from './heap';
 
 type SiluMul = (g: number, u: number, y: number, n: number) => void;
@@ -26,11 +26,25 @@ interface HeapWeight {
   kp: number;
 }
 
-const pad4 = (k: number): number => Math.ceil(k / 4) * 4;
+let support: { simd: boolean; fused: boolean } | null = null;
+
+/** What this JavaScript engine validates: WebAssembly SIMD, and relaxed SIMD's multiply-add (checked once). */
+function kernelSupport(): { simd: boolean; fused: boolean } {
+  if (!support) {
+    const simd = typeof WebAssembly === 'object' && WebAssembly.validate(gemmModuleBytes(false));
+    support = { simd, fused: simd && WebAssembly.validate(gemmModuleBytes(true)) };
+  }
+  return support;
+}
 
 /** Whether this JavaScript engine runs WebAssembly SIMD (and so the fast CPU backend). */
 export function simdSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(gemmModuleBytes(false));
+  return kernelSupport().simd;
+}
+
+/** The kernel variant in words, for the studio, the CLI and the bench (default: the one this engine runs). */
+export function simdKernelName(fused = kernelSupport().fused): string {
+  return `CPU, WebAssembly SIMD (${fused ? 'fused multiply-add' : 'multiply + add'})`;
 }
 
 /**
@@ -60,7 +74,7 @@ export class SimdCpuBackend extends CpuBackend {
     if (!simdSupported()) {
       throw new InvalidArgumentError('This JavaScript engine has no WebAssembly SIMD; use the reference CPU backend or WebGPU.');
     }
-    const fused = opts.fused ?? WebAssembly.validate(gemmModuleBytes(true));
+    const fused = opts.fused ?? kernelSupport().fused;
     const heap = new WasmHeap(16 << 20, opts.maxHeapBytes);
     const module = await WebAssembly.compile(gemmModuleBytes(fused));
     const inst = await WebAssembly.instantiate(module, { env: { memory: heap.memory } });
@@ -69,7 +83,7 @@ export class SimdCpuBackend extends CpuBackend {
 
   /** In words, for the studio and the CLI. */
   describe(): string {
-    return `CPU, WebAssembly SIMD (${this.fused ? 'fused multiply-add' : 'multiply + add'})`;
+    return simdKernelName(this.fused);
   }
 
   /** Bytes of weights held in the kernel heap. */
@@ -184,30 +198,15 @@ export class SimdCpuBackend extends CpuBackend {
     const chunk = Math.max(1, opts.vocabChunk ?? DEFAULT_VOCAB_CHUNK);
     const hw = this.weight(w);
     const xo = this.put(x.data, n, h, hw.kp, [w]);
-    const mx = new Float64Array(n).fill(-Infinity);
-    const s = new Float64Array(n);
-    const tgt = new Float64Array(n).fill(NaN);
+    const nll = new ChunkedNll(targets);
     for (let v0 = 0; v0 < v; v0 += chunk) {
       const c = Math.min(v, v0 + chunk) - v0;
       const yo = this.product(xo, n, hw, v0, c, [w]);
       const lg = this.heap.f32(yo, n * c);
-      for (let r = 0; r < n; r++) {
-        const o = r * c;
-        let cmax = -Infinity;
-        for (let j = 0; j < c; j++) if (lg[o + j] > cmax) cmax = lg[o + j];
-        const t = targets[r] - v0;
-        if (t >= 0 && t < c) tgt[r] = lg[o + t];
-        const mNew = Math.max(mx[r], cmax);
-        let acc = s[r] * Math.exp(mx[r] - mNew);
-        for (let j = 0; j < c; j++) acc += Math.exp(lg[o + j] - mNew);
-        s[r] = acc;
-        mx[r] = mNew;
-      }
+      for (let r = 0; r < n; r++) nll.add(r, lg, r * c, v0, c);
       this.heap.release(yo);
     }
     this.heap.release(xo);
-    const out = new Float64Array(n);
-    for (let r = 0; r < n; r++) out[r] = targets[r] < 0 ? NaN : mx[r] + Math.log(s[r]) - tgt[r];
-    return out;
+    return nll.finish();
   }
 }

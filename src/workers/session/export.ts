@@ -79,19 +79,19 @@ export async function exportModel(
     : await zipDownloadSink(folder, (b) => void (zip = b));
   const { sink, files: fileCount, bytes } = counted(inner);
   const files = Object.entries(anchor.checkpoint.tokenizerFiles).map(([name, text]) => ({ name, bytes: new TextEncoder().encode(text) }));
-  const progress = (l: number, n: number): void => ctx.progress({ stage: 'export', done: l + 1, total: n });
   if (p.format === 'onnx') {
     // Over one protobuf file's 2 GiB the weights stream into model.onnx.data first (ONNX external data).
     let data: FileSink | null = null;
     if (needsExternalData(m.weights.config)) data = await sink.file('model.onnx.data');
     const external = data ? { location: 'model.onnx.data', write: (c: Uint8Array) => data.write(c) } : undefined;
-    const model = await exportOnnx(m.weights, { signal: ctx.signal, onLayer: progress, external });
+    const model = await exportOnnx(m.weights, { signal: ctx.signal, onLayer: (l, n) => ctx.progress({ stage: 'export', done: l + 1, total: n }), external });
     await data?.close();
     for (const f of [{ name: 'model.onnx', bytes: model }, ...files]) {
       const fs = await sink.file(f.name);
       await fs.write(f.bytes);
       await fs.close();
     }
+    await sink.finish();
   } else {
     const recipe = recipeOf(s, p.model, p.dtype, 'hf');
     const ev = s.evaluations.find((e) => e.model === p.model);
@@ -105,9 +105,8 @@ export async function exportModel(
       card: { baseModels: s.sources.map((x) => x.summary.id), revisions: s.sources.map((x) => x.summary.revision), experts: s.experts, metrics },
       signal: ctx.signal,
       onProgress: (e) => ctx.progress({ stage: 'export', done: e.bytesWritten, total: e.totalBytes, message: e.file }),
-    }); // finishes the sink itself
+    }); // exportHf finishes the sink itself
   }
-  if (p.format === 'onnx') await sink.finish();
   if (target.kind === 'folder') return { name: folder, folder, files: fileCount(), bytes: bytes() };
   const blob = zip as Blob | null;
   if (!blob) throw new Error('the ZIP export produced no archive');
