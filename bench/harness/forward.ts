@@ -15,12 +15,11 @@
 import {
   forwardOrtBenchmarks,
   syntheticMoe,
+  webgpuEngine,
   type OrtPeer,
   type OurEngine,
 } from '../../e2e/pages/onnx-forward-bench';
-import type { BackendTensor, ComputeBackend } from '../../src/core/backend';
-import { preferSimdCpu, SimdCpuBackend } from '../../src/core/simd/simd-backend';
-import { WebGpuBackend } from '../../src/gpu/webgpu-backend';
+import { preferSimdCpu, SimdCpuBackend, simdKernelName } from '../../src/core/simd/simd-backend';
 import type { GpuContext } from '../../src/gpu/context';
 import { ALL_PIPELINES } from '../../src/gpu/kernels';
 import { forwardFlops } from '../../src/model/flops';
@@ -72,10 +71,9 @@ const PHASE_NOTES = {
 export const FRACTION_REF: MatmulShape = { M: 256, K: 256, N: 256, transB: true };
 
 /** The bench note naming the engine the target rows measure on this adapter. */
-export async function forwardEngineNote(ctx: GpuContext): Promise<string> {
+export function forwardEngineNote(ctx: GpuContext): string {
   if (!preferSimdCpu(ctx.caps)) return 'forward rows: our engine on WebGPU (hardware adapter)';
-  const be = await SimdCpuBackend.create();
-  return `forward rows: our engine on ${be.describe()}, the studio's choice on this software adapter; rows marked [WebGPU engine] run it on the adapter`;
+  return `forward rows: our engine on ${simdKernelName()}, the studio's choice on this software adapter; rows marked [WebGPU engine] run it on the adapter`;
 }
 
 /** GFLOP/s of the SIMD CPU backend's linear on FRACTION_REF (median of 7 after a warm-up). */
@@ -103,7 +101,7 @@ export function forwardBenchmarks(
   let prepared: Promise<void> | null = null;
   const prepare = (): Promise<void> => (prepared ??= ctx.pipelines.prepare(ALL_PIPELINES));
   const list: Benchmark[] = [];
-  const webgpu: OurEngine = { label: 'WebGPU', backend: () => Promise.resolve(new WebGpuBackend(ctx) as unknown as ComputeBackend<BackendTensor>), ctx };
+  const webgpu = webgpuEngine(ctx);
   let simd: Promise<SimdCpuBackend> | null = null;
   const simdBackend = (): Promise<SimdCpuBackend> => (simd ??= SimdCpuBackend.create());
   const cpuChosen = preferSimdCpu(ctx.caps);
@@ -115,10 +113,10 @@ export function forwardBenchmarks(
     const rows = forwardOrtBenchmarks({ ctx, engines, peers, models: [model], seqLen: T, runs: 9 });
     let oursTps: number | null = null;
     const wrapped: Benchmark[] = rows.map((b) => {
-      const phase = b.name.includes(' decode ') ? 'decode' : 'prefill';
-      const chosen = b.name.includes(` ${engines[0].label} vs `);
+      const phase = b.phase;
+      const chosen = b.engine === engines[0].label;
       return {
-        name: `forward ${model.name} ${phase} T=${T}${chosen ? '' : ` [${b.name.includes(' WebGPU vs ') ? 'WebGPU' : '?'} engine]`}`,
+        name: `forward ${model.name} ${phase} T=${T}${chosen ? '' : ` [${b.engine} engine]`}`,
         unit: b.unit,
         async run(): Promise<Measurement> {
           await prepare();

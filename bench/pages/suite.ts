@@ -76,7 +76,7 @@ async function runBench(filter?: string[]): Promise<PageResult> {
   const ortAdapter = (ortDevice as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
   const notes = [
     oursNote('chromium', ctx),
-    ...(rows.some((r) => r.name.startsWith('forward ')) ? [await forwardEngineNote(ctx)] : []),
+    ...(rows.some((r) => r.name.startsWith('forward ')) ? [forwardEngineNote(ctx)] : []),
     `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? '?'}; ORT's device: ${ortAdapter ? `${ortAdapter.vendor} ${ortAdapter.architecture}` : 'unknown'}`,
   ];
   ctx.destroy();

@@ -43,6 +43,9 @@ export type ForwardPhase = 'prefill' | 'decode';
 export interface ForwardBenchmark {
   name: string;
   unit: 'tokens/s';
+  /** Which of our engines (its label) and which phase the row measures. */
+  engine: string;
+  phase: ForwardPhase;
   run(): Promise<ForwardMeasurement>;
 }
 
@@ -57,6 +60,11 @@ export interface OurEngine {
   label: string;
   backend: () => Promise<ComputeBackend<BackendTensor>>;
   ctx?: GpuContext;
+}
+
+/** Our engine on WebGPU (the default engine, and a row of its own beside a CPU one). */
+export function webgpuEngine(ctx: GpuContext): OurEngine {
+  return { label: 'WebGPU', backend: () => Promise.resolve(new WebGpuBackend(ctx) as unknown as ComputeBackend<BackendTensor>), ctx };
 }
 
 export interface ForwardOrtOptions {
@@ -145,8 +153,7 @@ export function forwardOrtBenchmarks(opts: ForwardOrtOptions): ForwardBenchmark[
   const T = opts.seqLen ?? 64;
   const runs = opts.runs ?? 5;
   const out: ForwardBenchmark[] = [];
-  const webgpu: OurEngine = { label: 'WebGPU', backend: () => Promise.resolve(new WebGpuBackend(opts.ctx) as unknown as ComputeBackend<BackendTensor>), ctx: opts.ctx };
-  const engines = opts.engines ?? [webgpu];
+  const engines = opts.engines ?? [webgpuEngine(opts.ctx)];
   for (const model of opts.models) {
     const V = model.weights.config.vocabSize;
     const tokens = Array.from({ length: T }, (_, i) => (i * 7919 + 13) % V);
@@ -188,9 +195,9 @@ export function forwardOrtBenchmarks(opts: ForwardOrtOptions): ForwardBenchmark[
         for (const peer of opts.peers) {
           const f = { input_ids: new peer.ort.Tensor('int64', BigInt64Array.from(tokens.map((t) => BigInt(t))), [1, T]) };
           feeds.push(f);
+          let session: Ort.InferenceSession | null = null;
           try {
-            const session = await peer.ort.InferenceSession.create(onnx, { executionProviders: [peer.provider] });
-            sessions.push(session);
+            session = await peer.ort.InferenceSession.create(onnx, { executionProviders: [peer.provider] });
             const check = (await (await session.run(f)).logits.getData()) as Float32Array;
             const prefillDiff = Math.max(...ours.map((o) => maxAbsDiff(check, o.logits)));
             const decodeDiff = Math.max(...ours.map((o) => maxAbsDiff(check.subarray((T - 1) * V), o.lastLogits)));
@@ -198,8 +205,9 @@ export function forwardOrtBenchmarks(opts: ForwardOrtOptions): ForwardBenchmark[
               throw new Error(`${peer.label} and our engine disagree: max |logit diff| ${prefillDiff} (all rows), ${decodeDiff} (decoded row)`);
             }
             peers.push({ tps: NaN, prefillDiff, decodeDiff });
+            sessions.push(session);
           } catch (e) {
-            if (sessions.length > peers.length) sessions.pop();
+            await session?.release(); // a peer that disagrees or fails is not timed
             sessions.push(null);
             peers.push({ tps: null, error: String(e), prefillDiff: NaN, decodeDiff: NaN });
           }
@@ -226,6 +234,8 @@ export function forwardOrtBenchmarks(opts: ForwardOrtOptions): ForwardBenchmark[
         out.push({
           name: `forward ${model.name} ${phase} T=${T} ${engine.label} vs ${peer.provider}`,
           unit: 'tokens/s',
+          engine: engine.label,
+          phase,
           run: async () => {
             const measured = await (all ??= measureAll());
             const ours = measured.ours[ei];
